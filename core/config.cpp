@@ -1,0 +1,525 @@
+#include "core/config.hpp"
+
+#include <boost/asio/ip/address.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+#include <toml++/toml.h>
+
+namespace govmail {
+namespace {
+
+// Thrown inside this file only; load_config() turns it into a ConfigError.
+struct ConfigFailure {
+    std::string message;
+};
+
+std::string type_name(toml::node_type type) {
+    switch (type) {
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a number";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+        case toml::node_type::time:
+        case toml::node_type::date_time:
+            return "a date or time";
+        case toml::node_type::none:
+            break;
+    }
+    return "nothing";
+}
+
+// One TOML table being read. Every key read is remembered so that finish() can reject the keys
+// nobody asked for: a misspelt key must not be silently ignored.
+class Section {
+public:
+    Section(const toml::table* table, std::string path, const std::string& origin)
+        : table_(table)
+        , path_(std::move(path))
+        , origin_(origin) {}
+
+    bool present() const { return table_ != nullptr; }
+
+    std::optional<std::string> optional_string(std::string_view key) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        return std::string(expect<std::string>(*node, key, "a string"));
+    }
+
+    std::string string(std::string_view key, std::string fallback) {
+        return optional_string(key).value_or(std::move(fallback));
+    }
+
+    std::string required_string(std::string_view key) {
+        auto value = optional_string(key);
+        if (!value) {
+            fail_at(table_source(), key, "is required");
+        }
+        if (value->empty()) {
+            fail_at(find(key)->source(), key, "must not be empty");
+        }
+        return *value;
+    }
+
+    std::vector<std::string> string_list(std::string_view key, bool required) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            if (required) {
+                fail_at(table_source(), key, "is required");
+            }
+            return {};
+        }
+        const toml::array* array = node->as_array();
+        if (array == nullptr) {
+            fail_type(*node, key, "an array of strings");
+        }
+        std::vector<std::string> values;
+        for (const toml::node& element : *array) {
+            values.emplace_back(expect<std::string>(element, key, "an array of strings"));
+        }
+        if (required && values.empty()) {
+            fail_at(node->source(), key, "must list at least one value");
+        }
+        return values;
+    }
+
+    std::int64_t integer(
+        std::string_view key, std::int64_t fallback, std::int64_t min, std::int64_t max
+    ) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return fallback;
+        }
+        std::int64_t value = expect<std::int64_t>(*node, key, "an integer");
+        if (value < min || value > max) {
+            fail_at(
+                node->source(),
+                key,
+                "must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                    ", got " + std::to_string(value)
+            );
+        }
+        return value;
+    }
+
+    bool boolean(std::string_view key, bool fallback) {
+        const toml::node* node = find(key);
+        return node == nullptr ? fallback : expect<bool>(*node, key, "true or false");
+    }
+
+    std::chrono::milliseconds milliseconds(
+        std::string_view key, std::chrono::milliseconds fallback
+    ) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return fallback;
+        }
+        std::string_view text = expect<std::string>(*node, key, "a duration like \"30s\"");
+        auto value = parse_duration(text);
+        if (!value) {
+            fail_at(
+                node->source(),
+                key,
+                "expected a duration like \"250ms\", \"30s\", \"5m\", \"2h\" or \"5d\", got \"" +
+                    std::string(text) + "\""
+            );
+        }
+        return *value;
+    }
+
+    std::uint64_t size(std::string_view key, std::uint64_t fallback) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return fallback;
+        }
+        if (const auto* integer = node->as_integer()) {
+            if (integer->get() < 0) {
+                fail_at(node->source(), key, "must not be negative");
+            }
+            return static_cast<std::uint64_t>(integer->get());
+        }
+        std::string_view text = expect<std::string>(*node, key, "a size like \"30MB\"");
+        auto value = parse_size(text);
+        if (!value) {
+            fail_at(
+                node->source(),
+                key,
+                "expected a size like \"64KB\", \"30MB\" or \"2GB\", got \"" + std::string(text) +
+                    "\""
+            );
+        }
+        return *value;
+    }
+
+    std::optional<ListenAddress> listen_address(std::string_view key) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return std::nullopt;
+        }
+        std::string_view text = expect<std::string>(*node, key, "\"address:port\"");
+        auto value = parse_listen_address(text);
+        if (!value) {
+            fail_at(
+                node->source(),
+                key,
+                "expected \"address:port\" with an IP address and a port from 1 to 65535, "
+                "got \"" +
+                    std::string(text) + "\""
+            );
+        }
+        return value;
+    }
+
+    Section table(std::string_view key) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return Section(nullptr, qualified(key), origin_);
+        }
+        const toml::table* table = node->as_table();
+        if (table == nullptr) {
+            fail_type(*node, key, "a table");
+        }
+        return Section(table, qualified(key), origin_);
+    }
+
+    // Rejects every key of this table that no reader asked for.
+    void finish() const {
+        if (table_ == nullptr) {
+            return;
+        }
+        for (auto&& [key, node] : *table_) {
+            if (!read_.contains(std::string(key.str()))) {
+                fail_at(key.source(), key.str(), "unknown key");
+            }
+        }
+    }
+
+    [[noreturn]] void fail_at(
+        const toml::source_region& where, std::string_view key, const std::string& what
+    ) const {
+        std::ostringstream out;
+        out << origin_ << ':' << where.begin.line << ':' << where.begin.column << ": "
+            << qualified(key) << ": " << what;
+        throw ConfigFailure{out.str()};
+    }
+
+private:
+    const toml::node* find(std::string_view key) {
+        read_.insert(std::string(key));
+        return table_ == nullptr ? nullptr : table_->get(key);
+    }
+
+    // A string is read as a view into the TOML document, other values by value.
+    template <typename T>
+    using Value = std::conditional_t<std::is_same_v<T, std::string>, std::string_view, T>;
+
+    template <typename T>
+    Value<T> expect(const toml::node& node, std::string_view key, const char* wanted) const {
+        const auto* value = node.as<T>();
+        if (value == nullptr) {
+            fail_type(node, key, wanted);
+        }
+        if constexpr (std::is_same_v<T, std::string>) {
+            return std::string_view(value->get());
+        } else {
+            return value->get();
+        }
+    }
+
+    [[noreturn]] void fail_type(const toml::node& node, std::string_view key, const char* wanted)
+        const {
+        fail_at(
+            node.source(),
+            key,
+            std::string("expected ") + wanted + ", got " + type_name(node.type())
+        );
+    }
+
+    toml::source_region table_source() const {
+        if (table_ == nullptr) {
+            return toml::source_region{{1, 1}, {1, 1}, nullptr};
+        }
+        return table_->source();
+    }
+
+    std::string qualified(std::string_view key) const {
+        return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+    }
+
+    const toml::table* table_;
+    std::string path_;
+    const std::string& origin_;
+    std::set<std::string, std::less<>> read_;
+};
+
+std::filesystem::path absolute_path(const std::string& text) {
+    if (text.empty()) {
+        return {};
+    }
+    return std::filesystem::absolute(std::filesystem::path(text)).lexically_normal();
+}
+
+bool valid_hostname(std::string_view name) {
+    if (name.empty() || name.size() > 253) {
+        return false;
+    }
+    std::size_t label = 0;
+    for (char c : name) {
+        if (c == '.') {
+            if (label == 0) {
+                return false;
+            }
+            label = 0;
+            continue;
+        }
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+        if (!ok || ++label > 63) {
+            return false;
+        }
+    }
+    return label != 0;
+}
+
+std::string lower(std::string text) {
+    std::ranges::transform(text, text.begin(), [](unsigned char c) {
+        return static_cast<char>(std::tolower(c));
+    });
+    return text;
+}
+
+Config read_config(const toml::table& root, const std::filesystem::path& origin) {
+    const std::string origin_text = origin.string();
+    Section top(&root, "", origin_text);
+    Config config;
+    config.file = origin;
+
+    config.hostname = lower(top.required_string("hostname"));
+    if (!valid_hostname(config.hostname)) {
+        top.fail_at(
+            root.get("hostname")->source(),
+            "hostname",
+            "\"" + config.hostname + "\" is not a valid host name"
+        );
+    }
+    for (std::string& domain : top.string_list("domains", true)) {
+        domain = lower(std::move(domain));
+        if (!valid_hostname(domain)) {
+            top.fail_at(
+                root.get("domains")->source(),
+                "domains",
+                "\"" + domain + "\" is not a valid domain name"
+            );
+        }
+        config.domains.push_back(std::move(domain));
+    }
+    config.data_dir = absolute_path(top.required_string("data_dir"));
+
+    Section listen = top.table("listen");
+    config.listen.smtp = listen.listen_address("smtp");
+    config.listen.submission = listen.listen_address("submission");
+    config.listen.submissions = listen.listen_address("submissions");
+    config.listen.imap = listen.listen_address("imap");
+    config.listen.imaps = listen.listen_address("imaps");
+    config.listen.http = listen.listen_address("http");
+    config.listen.https = listen.listen_address("https");
+    listen.finish();
+
+    Section tls = top.table("tls");
+    config.tls.certificate = absolute_path(tls.string("certificate", ""));
+    config.tls.private_key = absolute_path(tls.string("private_key", ""));
+    if (config.tls.certificate.empty() != config.tls.private_key.empty()) {
+        tls.fail_at(
+            root.get("tls")->source(),
+            config.tls.certificate.empty() ? "certificate" : "private_key",
+            "certificate and private_key must be set together"
+        );
+    }
+    tls.finish();
+
+    Section limits = top.table("limits");
+    config.limits.max_line_length =
+        static_cast<std::size_t>(limits.integer("max_line_length", 4096, 512, 1 << 20));
+    config.limits.idle_timeout = limits.milliseconds("idle_timeout", config.limits.idle_timeout);
+    config.limits.command_timeout =
+        limits.milliseconds("command_timeout", config.limits.command_timeout);
+    config.limits.max_connections =
+        static_cast<std::uint32_t>(limits.integer("max_connections", 20000, 1, 1'000'000));
+    config.limits.max_connections_per_address =
+        static_cast<std::uint32_t>(limits.integer("max_connections_per_address", 300, 1, 1'000'000)
+        );
+    limits.finish();
+
+    Section server = top.table("server");
+    config.server.threads = static_cast<std::uint32_t>(server.integer("threads", 0, 0, 256));
+    config.server.shutdown_grace =
+        server.milliseconds("shutdown_grace", config.server.shutdown_grace);
+    server.finish();
+
+    Section log = top.table("log");
+    config.log.level = log.string("level", "info");
+    if (config.log.level != "debug" && config.log.level != "info" && config.log.level != "warn" &&
+        config.log.level != "error") {
+        log.fail_at(
+            root.at_path("log.level").node()->source(),
+            "level",
+            "expected one of debug, info, warn, error, got \"" + config.log.level + "\""
+        );
+    }
+    std::string format = log.string("format", "text");
+    if (format == "json") {
+        config.log.format = LogFormat::Json;
+    } else if (format != "text") {
+        log.fail_at(
+            root.at_path("log.format").node()->source(),
+            "format",
+            "expected \"text\" or \"json\", got \"" + format + "\""
+        );
+    }
+    log.finish();
+
+    top.finish();
+    return config;
+}
+
+}  // namespace
+
+std::string ListenAddress::to_string() const {
+    if (host.find(':') != std::string::npos) {
+        return "[" + host + "]:" + std::to_string(port);
+    }
+    return host + ":" + std::to_string(port);
+}
+
+void throw_exception_from_error(const Error& error, const boost::source_location&) {
+    throw std::runtime_error(error.message);
+}
+
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
+    std::uint64_t number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec != std::errc() || end == text.data() || number > 100'000'000) {
+        return std::nullopt;
+    }
+    std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    using std::chrono::milliseconds;
+    if (unit == "ms") {
+        return milliseconds(number);
+    }
+    if (unit == "s") {
+        return milliseconds(number * 1000);
+    }
+    if (unit == "m") {
+        return milliseconds(number * 60'000);
+    }
+    if (unit == "h") {
+        return milliseconds(number * 3'600'000);
+    }
+    if (unit == "d") {
+        return milliseconds(number * 86'400'000);
+    }
+    return std::nullopt;
+}
+
+std::optional<std::uint64_t> parse_size(std::string_view text) {
+    std::uint64_t number = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec != std::errc() || end == text.data()) {
+        return std::nullopt;
+    }
+    std::string unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
+    unit = lower(unit);
+    std::uint64_t scale = 0;
+    if (unit.empty() || unit == "b") {
+        scale = 1;
+    } else if (unit == "kb" || unit == "k" || unit == "kib") {
+        scale = 1ULL << 10;
+    } else if (unit == "mb" || unit == "m" || unit == "mib") {
+        scale = 1ULL << 20;
+    } else if (unit == "gb" || unit == "g" || unit == "gib") {
+        scale = 1ULL << 30;
+    } else if (unit == "tb" || unit == "t" || unit == "tib") {
+        scale = 1ULL << 40;
+    } else {
+        return std::nullopt;
+    }
+    if (number > UINT64_MAX / scale) {
+        return std::nullopt;
+    }
+    return number * scale;
+}
+
+std::optional<ListenAddress> parse_listen_address(std::string_view text) {
+    std::string_view host;
+    std::string_view port;
+    if (text.starts_with('[')) {
+        auto close = text.find("]:");
+        if (close == std::string_view::npos) {
+            return std::nullopt;
+        }
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        auto colon = text.rfind(':');
+        if (colon == std::string_view::npos || text.find(':') != colon) {
+            return std::nullopt;
+        }
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    boost::system::error_code ec;
+    auto address = boost::asio::ip::make_address(std::string(host), ec);
+    if (ec || host.empty()) {
+        return std::nullopt;
+    }
+    unsigned number = 0;
+    auto [end, parse_ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (parse_ec != std::errc() || end != port.data() + port.size() || number == 0 ||
+        number > 65535) {
+        return std::nullopt;
+    }
+    return ListenAddress{address.to_string(), static_cast<std::uint16_t>(number)};
+}
+
+Result<Config> parse_config(std::string_view text, const std::filesystem::path& origin) {
+    try {
+        toml::table root = toml::parse(text, origin.string());
+        return read_config(root, origin);
+    } catch (const toml::parse_error& error) {
+        std::ostringstream out;
+        out << origin.string() << ':' << error.source().begin.line << ':'
+            << error.source().begin.column << ": " << error.description();
+        return Error{out.str()};
+    } catch (const ConfigFailure& failure) {
+        return Error{failure.message};
+    }
+}
+
+Result<Config> load_config(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        return Error{
+            file.string() + ": cannot read the configuration file: " + std::strerror(errno)};
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_config(text.str(), file);
+}
+
+}  // namespace govmail

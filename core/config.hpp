@@ -1,0 +1,109 @@
+#pragma once
+// The govmail configuration: one TOML file read by govmaild and govmailctl alike.
+//
+// load_config() validates everything at load time. An unknown key, a value of the wrong type or
+// out of range, a malformed "address:port" or a missing required key is an error naming the file,
+// the line and column, the dotted key and what was expected, e.g.
+//
+//     conf/govmail.toml:7:8: listen.smtp: expected "address:port", got "127.0.0.1"
+//
+// Durations are strings with a unit ("30s", "5m", "2h", "5d") and sizes are strings with a unit
+// ("64KB", "30MB", "2GB") or plain integers counted in bytes. Relative paths (data_dir, TLS files)
+// are resolved against the working directory of the process at load time.
+//
+// Each later section (store, smtp, imap, ...) lives here too: one schema, one validator, one place
+// for an administrator to read what can be set (conf/govmail.toml documents every key).
+
+#include "core/error.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace govmail {
+
+// An "address:port" listener address. `host` is an IPv4 or IPv6 literal ("::1" without brackets).
+struct ListenAddress {
+    std::string host;
+    std::uint16_t port = 0;
+
+    // "127.0.0.1:2525" or "[::1]:2525"
+    std::string to_string() const;
+};
+
+// Which listeners to start; a missing key means that listener is off.
+struct ListenConfig {
+    std::optional<ListenAddress> smtp;         // MX, RFC 5321 (production: 25)
+    std::optional<ListenAddress> submission;   // STARTTLS submission, RFC 6409 (587)
+    std::optional<ListenAddress> submissions;  // implicit TLS submission, RFC 8314 (465)
+    std::optional<ListenAddress> imap;         // STARTTLS IMAP (143)
+    std::optional<ListenAddress> imaps;        // implicit TLS IMAP (993)
+    std::optional<ListenAddress> http;         // webmail and admin pages
+    std::optional<ListenAddress> https;        // the same over TLS
+};
+
+struct TlsConfig {
+    // PEM certificate chain and private key. Both empty: a self-signed development certificate is
+    // generated into <data_dir>/tls/ on first start and reused afterwards.
+    std::filesystem::path certificate;
+    std::filesystem::path private_key;
+};
+
+// Limits every connection shell enforces; protocols may tighten them.
+struct LimitsConfig {
+    std::size_t max_line_length = 4096;
+    // Waiting for the next command from the client.
+    std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
+    // Receiving the rest of a command once it started, or the client reading our reply.
+    std::chrono::milliseconds command_timeout{std::chrono::minutes(1)};
+    std::uint32_t max_connections = 20000;
+    // Offices often reach the server from behind one NAT address, so this is generous.
+    std::uint32_t max_connections_per_address = 300;
+};
+
+struct ServerConfig {
+    // Threads running the io_context; 0 means one per CPU.
+    std::uint32_t threads = 0;
+    // On SIGTERM/SIGINT: how long in-flight commands may take before connections are cut.
+    std::chrono::milliseconds shutdown_grace{std::chrono::seconds(10)};
+};
+
+enum class LogFormat { Text, Json };
+
+struct LogConfig {
+    std::string level = "info";  // debug, info, warn, error
+    LogFormat format = LogFormat::Text;
+};
+
+struct Config {
+    std::filesystem::path file;        // the file this was loaded from
+    std::string hostname;              // the name this server answers as (EHLO, greeting, TLS)
+    std::vector<std::string> domains;  // mail domains hosted here, lower case; first is primary
+    std::filesystem::path data_dir;    // absolute
+    ListenConfig listen;
+    TlsConfig tls;
+    LimitsConfig limits;
+    ServerConfig server;
+    LogConfig log;
+};
+
+// Reads and validates a configuration file. Never throws. The error message is the whole
+// one-line description (file:line:column: key: problem).
+Result<Config> load_config(const std::filesystem::path& file);
+
+// The same from text already in memory; `origin` names it in error messages.
+Result<Config> parse_config(std::string_view text, const std::filesystem::path& origin);
+
+// "30s", "5m", "2h", "5d", "250ms" -> duration; std::nullopt when malformed.
+std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
+
+// "4096", "64KB", "30MB", "2GB" (powers of 1024) -> bytes; std::nullopt when malformed.
+std::optional<std::uint64_t> parse_size(std::string_view text);
+
+// "127.0.0.1:25", "[::1]:25", "0.0.0.0:25" -> address; std::nullopt when malformed.
+std::optional<ListenAddress> parse_listen_address(std::string_view text);
+
+}  // namespace govmail

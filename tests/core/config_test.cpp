@@ -1,0 +1,195 @@
+#include "core/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace govmail {
+namespace {
+
+constexpr std::string_view kMinimal = R"(hostname = "mail.example.gov.vn"
+domains = ["Example.gov.vn"]
+data_dir = "/tmp/govmail-data"
+)";
+
+TEST(Config, MinimalFileGetsDefaults) {
+    auto config = parse_config(kMinimal, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->hostname, "mail.example.gov.vn");
+    ASSERT_EQ(config->domains.size(), 1U);
+    EXPECT_EQ(config->domains[0], "example.gov.vn");
+    EXPECT_EQ(config->data_dir, "/tmp/govmail-data");
+    EXPECT_FALSE(config->listen.smtp);
+    EXPECT_EQ(config->limits.max_line_length, 4096U);
+    EXPECT_EQ(config->limits.idle_timeout, std::chrono::minutes(5));
+    EXPECT_EQ(config->server.shutdown_grace, std::chrono::seconds(10));
+}
+
+TEST(Config, DefaultFileIsValidAndListensOnLoopback) {
+    auto config = load_config("conf/govmail.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    ASSERT_TRUE(config->listen.smtp);
+    EXPECT_EQ(config->listen.smtp->to_string(), "127.0.0.1:2525");
+    EXPECT_EQ(config->listen.submission->port, 2587);
+    EXPECT_EQ(config->listen.submissions->port, 2465);
+    EXPECT_EQ(config->listen.imap->port, 2143);
+    EXPECT_EQ(config->listen.imaps->port, 2993);
+    EXPECT_EQ(config->listen.http->port, 8080);
+    EXPECT_EQ(config->data_dir, std::filesystem::current_path() / "var");
+}
+
+TEST(Config, ProductionExampleIsValid) {
+    auto config = load_config("conf/govmail.production.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->listen.smtp->port, 25);
+    EXPECT_EQ(config->log.format, LogFormat::Json);
+}
+
+TEST(Config, ParsesListenAddressesAndUnits) {
+    std::string text(kMinimal);
+    text += R"(
+[listen]
+smtp = "[::1]:2525"
+imap = "0.0.0.0:143"
+[limits]
+idle_timeout = "30m"
+command_timeout = "90s"
+)";
+    auto config = parse_config(text, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->listen.smtp->host, "::1");
+    EXPECT_EQ(config->listen.smtp->to_string(), "[::1]:2525");
+    EXPECT_EQ(config->listen.imap->port, 143);
+    EXPECT_EQ(config->limits.idle_timeout, std::chrono::minutes(30));
+    EXPECT_EQ(config->limits.command_timeout, std::chrono::seconds(90));
+}
+
+struct BadConfig {
+    const char* name;
+    std::string extra;     // appended to the minimal file (which has 3 lines)
+    std::string expected;  // the whole error message
+};
+
+class ConfigErrors : public testing::TestWithParam<BadConfig> {};
+
+TEST_P(ConfigErrors, NameFileLineAndProblem) {
+    auto config = parse_config(std::string(kMinimal) + GetParam().extra, "conf/test.toml");
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message, GetParam().expected);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Table,
+    ConfigErrors,
+    testing::Values(
+        BadConfig{
+            "UnknownTopLevelKey", "hostnme = \"x\"\n", "conf/test.toml:4:1: hostnme: unknown key"},
+        BadConfig{
+            "UnknownSectionKey",
+            "[listen]\nsmpt = \"127.0.0.1:25\"\n",
+            "conf/test.toml:5:1: listen.smpt: unknown key"},
+        BadConfig{
+            "UnknownSection",
+            "[lisen]\nsmtp = \"127.0.0.1:25\"\n",
+            "conf/test.toml:4:2: lisen: unknown key"},
+        BadConfig{
+            "AddressWithoutPort",
+            "[listen]\nsmtp = \"127.0.0.1\"\n",
+            "conf/test.toml:5:8: listen.smtp: expected \"address:port\" with an IP address "
+            "and a port from 1 to 65535, got \"127.0.0.1\""},
+        BadConfig{
+            "PortOutOfRange",
+            "[listen]\nimap = \"127.0.0.1:70000\"\n",
+            "conf/test.toml:5:8: listen.imap: expected \"address:port\" with an IP address "
+            "and a port from 1 to 65535, got \"127.0.0.1:70000\""},
+        BadConfig{
+            "HostNameInsteadOfAddress",
+            "[listen]\nimap = \"localhost:143\"\n",
+            "conf/test.toml:5:8: listen.imap: expected \"address:port\" with an IP address "
+            "and a port from 1 to 65535, got \"localhost:143\""},
+        BadConfig{
+            "WrongType",
+            "[limits]\nmax_line_length = \"big\"\n",
+            "conf/test.toml:5:19: limits.max_line_length: expected an integer, got a "
+            "string"},
+        BadConfig{
+            "OutOfRange",
+            "[limits]\nmax_line_length = 10\n",
+            "conf/test.toml:5:19: limits.max_line_length: must be between 512 and "
+            "1048576, got 10"},
+        BadConfig{
+            "BadDuration",
+            "[limits]\nidle_timeout = \"5 minutes\"\n",
+            "conf/test.toml:5:16: limits.idle_timeout: expected a duration like \"250ms\", "
+            "\"30s\", \"5m\", \"2h\" or \"5d\", got \"5 minutes\""},
+        BadConfig{
+            "SectionIsNotATable",
+            "listen = 25\n",
+            "conf/test.toml:4:10: listen: expected a table, got an integer"},
+        BadConfig{
+            "BadLogLevel",
+            "[log]\nlevel = \"loud\"\n",
+            "conf/test.toml:5:9: log.level: expected one of debug, info, warn, error, got "
+            "\"loud\""},
+        BadConfig{
+            "HalfTls",
+            "[tls]\ncertificate = \"/etc/cert.pem\"\n",
+            "conf/test.toml:4:1: tls.private_key: certificate and private_key must be set "
+            "together"},
+        BadConfig{
+            "TomlSyntax",
+            "[listen\n",
+            "conf/test.toml:4:8: Error while parsing table header: expected ']', saw "
+            "'\\n'"}
+    ),
+    [](const auto& info) { return std::string(info.param.name); }
+);
+
+TEST(Config, MissingRequiredKey) {
+    auto config =
+        parse_config("hostname = \"mail.example.gov.vn\"\ndomains = [\"a.vn\"]\n", "x.toml");
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message, "x.toml:1:1: data_dir: is required");
+}
+
+TEST(Config, EmptyDomainList) {
+    auto config = parse_config("hostname = \"m.a.vn\"\ndomains = []\ndata_dir = \"v\"\n", "x.toml");
+    ASSERT_FALSE(config);
+    EXPECT_EQ(config.error().message, "x.toml:2:11: domains: must list at least one value");
+}
+
+TEST(Config, BadHostname) {
+    auto config = parse_config(
+        "hostname = \"mail server\"\ndomains = [\"a.vn\"]\ndata_dir = \"v\"\n", "x.toml"
+    );
+    ASSERT_FALSE(config);
+    EXPECT_EQ(
+        config.error().message, "x.toml:1:12: hostname: \"mail server\" is not a valid host name"
+    );
+}
+
+TEST(Config, UnreadableFile) {
+    auto config = load_config("/nonexistent/govmail.toml");
+    ASSERT_FALSE(config);
+    EXPECT_EQ(
+        config.error().message,
+        "/nonexistent/govmail.toml: cannot read the configuration file: No such file or "
+        "directory"
+    );
+}
+
+TEST(Config, DurationsAndSizes) {
+    EXPECT_EQ(parse_duration("250ms"), std::chrono::milliseconds(250));
+    EXPECT_EQ(parse_duration("5d"), std::chrono::hours(120));
+    EXPECT_FALSE(parse_duration("5"));
+    EXPECT_FALSE(parse_duration("m"));
+    EXPECT_FALSE(parse_duration("-5s"));
+    EXPECT_EQ(parse_size("30MB"), 30ULL << 20);
+    EXPECT_EQ(parse_size("2GB"), 2ULL << 30);
+    EXPECT_EQ(parse_size("4096"), 4096U);
+    EXPECT_FALSE(parse_size("lots"));
+    EXPECT_FALSE(parse_size("99999999999999999999TB"));
+}
+
+}  // namespace
+}  // namespace govmail
