@@ -186,6 +186,35 @@ public:
         return value;
     }
 
+    struct Entry {
+        std::string key;
+        std::string value;
+        toml::source_region source;
+    };
+
+    // A sub-table whose keys are free (domain names, ...) and whose values are strings.
+    std::vector<Entry> string_entries(std::string_view key) {
+        const toml::node* node = find(key);
+        if (node == nullptr) {
+            return {};
+        }
+        const toml::table* table = node->as_table();
+        if (table == nullptr) {
+            fail_type(*node, key, "a table");
+        }
+        std::vector<Entry> entries;
+        std::string inner = std::string(key) + ".";
+        for (auto&& [name, value] : *table) {
+            std::string dotted = inner + std::string(name.str());
+            entries.push_back(
+                {std::string(name.str()),
+                 std::string(expect<std::string>(value, dotted, "a string")),
+                 value.source()}
+            );
+        }
+        return entries;
+    }
+
     Section table(std::string_view key) {
         const toml::node* node = find(key);
         if (node == nullptr) {
@@ -394,11 +423,100 @@ Config read_config(const toml::table& root, const std::filesystem::path& origin)
     }
     log.finish();
 
+    Section directory = top.table("directory");
+    auto pattern_at =
+        [&](std::string_view key, const std::string& pattern, const toml::source_region& where) {
+            if (auto problem = address_pattern_problem(pattern)) {
+                directory.fail_at(where, key, *problem);
+            }
+        };
+    config.directory.address_pattern =
+        directory.string("address_pattern", config.directory.address_pattern);
+    if (const toml::node* node = root.at_path("directory.address_pattern").node()) {
+        pattern_at("address_pattern", config.directory.address_pattern, node->source());
+    }
+    for (auto& entry : directory.string_entries("domain_patterns")) {
+        std::string key = "domain_patterns." + entry.key;
+        std::string domain = lower(entry.key);
+        if (std::ranges::find(config.domains, domain) == config.domains.end()) {
+            directory.fail_at(entry.source, key, "is not one of the hosted domains");
+        }
+        pattern_at(key, entry.value, entry.source);
+        config.directory.domain_patterns.emplace(std::move(domain), std::move(entry.value));
+    }
+    std::uint64_t memory = directory.size("argon2_memory", 19ULL << 20);
+    if (memory < (64ULL << 10) || memory > (4ULL << 30)) {
+        directory.fail_at(
+            root.at_path("directory.argon2_memory").node()->source(),
+            "argon2_memory",
+            "must be between 64KB and 4GB"
+        );
+    }
+    config.directory.argon2_memory_kib = static_cast<std::uint32_t>(memory >> 10);
+    config.directory.argon2_iterations =
+        static_cast<std::uint32_t>(directory.integer("argon2_iterations", 2, 1, 100));
+    config.directory.argon2_parallelism =
+        static_cast<std::uint32_t>(directory.integer("argon2_parallelism", 1, 1, 64));
+    config.directory.hash_threads =
+        static_cast<std::uint32_t>(directory.integer("hash_threads", 2, 1, 256));
+    directory.finish();
+
+    Section policy = top.table("policy");
+    config.policy.password_min_length =
+        static_cast<std::uint32_t>(policy.integer("password_min_length", 9, 6, 128));
+    config.policy.password_max_age =
+        policy.milliseconds("password_max_age", config.policy.password_max_age);
+    config.policy.lock_after_failures =
+        static_cast<std::uint32_t>(policy.integer("lock_after_failures", 12, 0, 1000));
+    config.policy.initial_password_max_age =
+        policy.milliseconds("initial_password_max_age", config.policy.initial_password_max_age);
+    config.policy.default_quota = policy.size("default_quota", config.policy.default_quota);
+    config.policy.purge_departed_after =
+        policy.milliseconds("purge_departed_after", config.policy.purge_departed_after);
+    policy.finish();
+
     top.finish();
     return config;
 }
 
 }  // namespace
+
+const std::string& DirectoryConfig::pattern_for(std::string_view domain) const {
+    auto found = domain_patterns.find(domain);
+    return found == domain_patterns.end() ? address_pattern : found->second;
+}
+
+std::optional<std::string> address_pattern_problem(std::string_view pattern) {
+    static constexpr std::string_view kPlaceholders[] = {
+        "{given}", "{family}", "{middle}", "{initials}", "{unit}"};
+    bool names_person = false;
+    for (std::size_t i = 0; i < pattern.size();) {
+        if (pattern[i] == '{') {
+            std::size_t close = pattern.find('}', i);
+            std::string_view placeholder =
+                pattern.substr(i, close == std::string_view::npos ? close : close - i + 1);
+            if (std::ranges::find(kPlaceholders, placeholder) == std::end(kPlaceholders)) {
+                return "unknown placeholder \"" + std::string(placeholder) +
+                       "\" (known: {given}, {family}, {middle}, {initials}, {unit})";
+            }
+            names_person = names_person || placeholder == "{given}" || placeholder == "{family}";
+            i += placeholder.size();
+            continue;
+        }
+        char c = pattern[i];
+        bool literal =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+        if (!literal) {
+            return "\"" + std::string(1, c) +
+                   "\" cannot appear in an address (use a-z, 0-9, '.', '-', '_')";
+        }
+        ++i;
+    }
+    if (!names_person) {
+        return std::string("must contain {given} or {family}");
+    }
+    return std::nullopt;
+}
 
 std::string ListenAddress::to_string() const {
     if (host.find(':') != std::string::npos) {

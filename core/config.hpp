@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -78,6 +79,44 @@ struct LogConfig {
     LogFormat format = LogFormat::Text;
 };
 
+// [directory]: address generation and password hashing cost.
+struct DirectoryConfig {
+    // Local part of generated account addresses. Placeholders: {given}, {family}, {middle} (all
+    // middle names run together), {initials} (first letters of the family and middle names),
+    // {unit} (the unit's address label, e.g. "stttt" or "vp.stttt"); other characters are taken
+    // literally (a-z, 0-9, '.', '-', '_'). "{given}{initials}.{unit}": Nguyễn Ngọc Thanh in
+    // Sở Thông tin và Truyền thông -> thanhnn.stttt.
+    std::string address_pattern = "{given}{initials}.{unit}";
+    // Per-domain overrides of address_pattern, keyed by a domain of `domains`.
+    std::map<std::string, std::string, std::less<>> domain_patterns;
+    // Argon2id cost (OWASP: m = 19 MiB, t = 2, p = 1).
+    std::uint32_t argon2_memory_kib = 19 * 1024;
+    std::uint32_t argon2_iterations = 2;
+    std::uint32_t argon2_parallelism = 1;
+    // Threads hashing passwords (logins and bulk imports), off the I/O threads.
+    std::uint32_t hash_threads = 2;
+
+    // The pattern for `domain` (its override, else address_pattern).
+    const std::string& pattern_for(std::string_view domain) const;
+};
+
+// [policy]: account policy. Defaults follow current provincial regulations.
+struct PolicyConfig {
+    std::uint32_t password_min_length = 9;
+    // A password older than this must be changed at the next login.
+    std::chrono::milliseconds password_max_age{std::chrono::hours(24 * 180)};
+    // Consecutive failed logins that lock an account; 0 never locks.
+    std::uint32_t lock_after_failures = 12;
+    // An account whose first (administrator-set) password is unchanged after this is locked.
+    std::chrono::milliseconds initial_password_max_age{std::chrono::hours(24 * 30)};
+    std::uint64_t default_quota = 2ULL << 30;
+    // `govmailctl user purge` deletes accounts departed longer than this, with their mail.
+    std::chrono::milliseconds purge_departed_after{std::chrono::hours(24 * 90)};
+};
+
+// Checks an address pattern (see DirectoryConfig::address_pattern); the problem, or nullopt.
+std::optional<std::string> address_pattern_problem(std::string_view pattern);
+
 struct Config {
     std::filesystem::path file;        // the file this was loaded from
     std::string hostname;              // the name this server answers as (EHLO, greeting, TLS)
@@ -88,6 +127,8 @@ struct Config {
     LimitsConfig limits;
     ServerConfig server;
     LogConfig log;
+    DirectoryConfig directory;
+    PolicyConfig policy;
 };
 
 // Reads and validates a configuration file. Never throws. The error message is the whole

@@ -191,5 +191,84 @@ TEST(Config, DurationsAndSizes) {
     EXPECT_FALSE(parse_size("99999999999999999999TB"));
 }
 
+TEST(Config, DirectoryAndPolicyDefaults) {
+    auto config = parse_config(kMinimal, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->directory.address_pattern, "{given}{initials}.{unit}");
+    EXPECT_EQ(config->directory.pattern_for("example.gov.vn"), "{given}{initials}.{unit}");
+    EXPECT_EQ(config->directory.argon2_memory_kib, 19U * 1024);
+    EXPECT_EQ(config->directory.argon2_iterations, 2U);
+    EXPECT_EQ(config->directory.argon2_parallelism, 1U);
+    EXPECT_EQ(config->policy.password_min_length, 9U);
+    EXPECT_EQ(config->policy.password_max_age, std::chrono::hours(24 * 180));
+    EXPECT_EQ(config->policy.lock_after_failures, 12U);
+    EXPECT_EQ(config->policy.initial_password_max_age, std::chrono::hours(24 * 30));
+    EXPECT_EQ(config->policy.default_quota, 2ULL << 30);
+    EXPECT_EQ(config->policy.purge_departed_after, std::chrono::hours(24 * 90));
+}
+
+TEST(Config, DirectoryAndPolicySections) {
+    std::string text = R"(hostname = "mail.example.gov.vn"
+domains = ["example.gov.vn", "other.gov.vn"]
+data_dir = "/tmp/govmail-data"
+[directory]
+address_pattern = "{given}.{family}"
+argon2_memory = "64KB"
+argon2_iterations = 1
+hash_threads = 4
+[directory.domain_patterns]
+"Other.gov.vn" = "{family}{middle}{given}"
+[policy]
+password_min_length = 12
+lock_after_failures = 5
+default_quota = "5GB"
+purge_departed_after = "30d"
+)";
+    auto config = parse_config(text, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->directory.pattern_for("example.gov.vn"), "{given}.{family}");
+    EXPECT_EQ(config->directory.pattern_for("other.gov.vn"), "{family}{middle}{given}");
+    EXPECT_EQ(config->directory.argon2_memory_kib, 64U);
+    EXPECT_EQ(config->directory.argon2_iterations, 1U);
+    EXPECT_EQ(config->directory.hash_threads, 4U);
+    EXPECT_EQ(config->policy.password_min_length, 12U);
+    EXPECT_EQ(config->policy.lock_after_failures, 5U);
+    EXPECT_EQ(config->policy.default_quota, 5ULL << 30);
+    EXPECT_EQ(config->policy.purge_departed_after, std::chrono::hours(24 * 30));
+}
+
+TEST(Config, DirectoryErrors) {
+    struct Case {
+        std::string extra;
+        std::string expected;
+    };
+
+    const Case cases[] = {
+        {"[directory]\naddress_pattern = \"{given}{nick}\"\n",
+         "x.toml:5:19: directory.address_pattern: unknown placeholder \"{nick}\" (known: "
+         "{given}, {family}, {middle}, {initials}, {unit})"},
+        {"[directory]\naddress_pattern = \"{unit}\"\n",
+         "x.toml:5:19: directory.address_pattern: must contain {given} or {family}"},
+        {"[directory]\naddress_pattern = \"{given} {family}\"\n",
+         "x.toml:5:19: directory.address_pattern: \" \" cannot appear in an address (use a-z, "
+         "0-9, '.', '-', '_')"},
+        {"[directory.domain_patterns]\n\"elsewhere.vn\" = \"{given}\"\n",
+         "x.toml:5:18: directory.domain_patterns.elsewhere.vn: is not one of the hosted domains"},
+        {"[directory]\nargon2_memory = \"1KB\"\n",
+         "x.toml:5:17: directory.argon2_memory: must be between 64KB and 4GB"},
+        {"[policy]\npassword_min_length = 4\n",
+         "x.toml:5:23: policy.password_min_length: must be between 6 and 128, got 4"},
+        {"[policy]\npassword_max_age = \"6 months\"\n",
+         "x.toml:5:20: policy.password_max_age: expected a duration like \"250ms\", \"30s\", "
+         "\"5m\", \"2h\" or \"5d\", got \"6 months\""},
+        {"[policy]\nquota = \"2GB\"\n", "x.toml:5:1: policy.quota: unknown key"},
+    };
+    for (const Case& c : cases) {
+        auto config = parse_config(std::string(kMinimal) + c.extra, "x.toml");
+        ASSERT_FALSE(config) << c.extra;
+        EXPECT_EQ(config.error().message, c.expected);
+    }
+}
+
 }  // namespace
 }  // namespace govmail
