@@ -475,6 +475,35 @@ Config read_config(const toml::table& root, const std::filesystem::path& origin)
         policy.milliseconds("purge_departed_after", config.policy.purge_departed_after);
     policy.finish();
 
+    Section smtp = top.table("smtp");
+    config.smtp.max_message_size = smtp.size("max_message_size", config.smtp.max_message_size);
+    // RFC 5321 4.5.3.1.7: at least 64K octets. The message is held in memory while received.
+    if (config.smtp.max_message_size < (64ULL << 10) ||
+        config.smtp.max_message_size > (1ULL << 30)) {
+        smtp.fail_at(
+            root.at_path("smtp.max_message_size").node()->source(),
+            "max_message_size",
+            "must be between 64KB and 1GB"
+        );
+    }
+    config.smtp.max_recipients =
+        static_cast<std::uint32_t>(smtp.integer("max_recipients", 1000, 100, 100'000));
+    config.smtp.max_received_headers =
+        static_cast<std::uint32_t>(smtp.integer("max_received_headers", 100, 10, 1000));
+    config.smtp.max_errors = static_cast<std::uint32_t>(smtp.integer("max_errors", 20, 1, 1000));
+    config.smtp.max_junk_commands =
+        static_cast<std::uint32_t>(smtp.integer("max_junk_commands", 100, 1, 100'000));
+    config.smtp.idle_timeout = smtp.milliseconds("idle_timeout", config.smtp.idle_timeout);
+    if (config.smtp.idle_timeout < std::chrono::seconds(1) ||
+        config.smtp.idle_timeout > std::chrono::hours(1)) {
+        smtp.fail_at(
+            root.at_path("smtp.idle_timeout").node()->source(),
+            "idle_timeout",
+            "must be between 1s and 1h"
+        );
+    }
+    smtp.finish();
+
     top.finish();
     return config;
 }

@@ -114,6 +114,23 @@ struct PolicyConfig {
     std::chrono::milliseconds purge_departed_after{std::chrono::hours(24 * 90)};
 };
 
+// [smtp]: the SMTP server, MX and submission alike.
+struct SmtpConfig {
+    // Largest message accepted, in octets as received (advertised as SIZE, RFC 1870); larger ones
+    // are read to their end, discarded and refused with 552 5.3.4. Held in memory while received.
+    std::uint64_t max_message_size = 30ULL << 20;
+    // Recipients per message (RFC 5321 4.5.3.1.8 asks for at least 100); more get 452 4.5.3.
+    std::uint32_t max_recipients = 1000;
+    // Received fields a message may carry before it is refused as a mail loop (RFC 5321 6.3).
+    std::uint32_t max_received_headers = 100;
+    // 5xx replies a client may provoke without delivering a message before it is disconnected.
+    std::uint32_t max_errors = 20;
+    // NOOP, RSET, VRFY, EXPN and HELP allowed without delivering a message.
+    std::uint32_t max_junk_commands = 100;
+    // Waiting for the next command (RFC 5321 4.5.3.2.7: at least 5 minutes).
+    std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
+};
+
 // Checks an address pattern (see DirectoryConfig::address_pattern); the problem, or nullopt.
 std::optional<std::string> address_pattern_problem(std::string_view pattern);
 
@@ -129,6 +146,7 @@ struct Config {
     LogConfig log;
     DirectoryConfig directory;
     PolicyConfig policy;
+    SmtpConfig smtp;
 };
 
 // Reads and validates a configuration file. Never throws. The error message is the whole

@@ -270,5 +270,67 @@ TEST(Config, DirectoryErrors) {
     }
 }
 
+TEST(Config, SmtpDefaults) {
+    auto config = parse_config(kMinimal, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->smtp.max_message_size, 30ULL << 20);
+    EXPECT_EQ(config->smtp.max_recipients, 1000U);
+    EXPECT_EQ(config->smtp.max_received_headers, 100U);
+    EXPECT_EQ(config->smtp.max_errors, 20U);
+    EXPECT_EQ(config->smtp.max_junk_commands, 100U);
+    EXPECT_EQ(config->smtp.idle_timeout, std::chrono::minutes(5));
+}
+
+TEST(Config, SmtpSection) {
+    std::string text(kMinimal);
+    text += R"([smtp]
+max_message_size = "10MB"
+max_recipients = 500
+max_received_headers = 50
+max_errors = 5
+max_junk_commands = 30
+idle_timeout = "10m"
+)";
+    auto config = parse_config(text, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->smtp.max_message_size, 10ULL << 20);
+    EXPECT_EQ(config->smtp.max_recipients, 500U);
+    EXPECT_EQ(config->smtp.max_received_headers, 50U);
+    EXPECT_EQ(config->smtp.max_errors, 5U);
+    EXPECT_EQ(config->smtp.max_junk_commands, 30U);
+    EXPECT_EQ(config->smtp.idle_timeout, std::chrono::minutes(10));
+}
+
+TEST(Config, SmtpErrors) {
+    struct Case {
+        std::string extra;
+        std::string expected;
+    };
+
+    const Case cases[] = {
+        {"[smtp]\nmax_message_size = \"1KB\"\n",
+         "x.toml:5:20: smtp.max_message_size: must be between 64KB and 1GB"},
+        {"[smtp]\nmax_message_size = \"2GB\"\n",
+         "x.toml:5:20: smtp.max_message_size: must be between 64KB and 1GB"},
+        {"[smtp]\nmax_message_size = \"huge\"\n",
+         "x.toml:5:20: smtp.max_message_size: expected a size like \"64KB\", \"30MB\" or "
+         "\"2GB\", got \"huge\""},
+        {"[smtp]\nmax_recipients = 10\n",
+         "x.toml:5:18: smtp.max_recipients: must be between 100 and 100000, got 10"},
+        {"[smtp]\nmax_received_headers = 0\n",
+         "x.toml:5:24: smtp.max_received_headers: must be between 10 and 1000, got 0"},
+        {"[smtp]\nmax_errors = 0\n",
+         "x.toml:5:14: smtp.max_errors: must be between 1 and 1000, got 0"},
+        {"[smtp]\nidle_timeout = \"0s\"\n",
+         "x.toml:5:16: smtp.idle_timeout: must be between 1s and 1h"},
+        {"[smtp]\nmax_line_length = 512\n", "x.toml:5:1: smtp.max_line_length: unknown key"},
+    };
+    for (const Case& c : cases) {
+        auto config = parse_config(std::string(kMinimal) + c.extra, "x.toml");
+        ASSERT_FALSE(config) << c.extra;
+        EXPECT_EQ(config.error().message, c.expected);
+    }
+}
+
 }  // namespace
 }  // namespace govmail
