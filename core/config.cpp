@@ -504,6 +504,29 @@ Config read_config(const toml::table& root, const std::filesystem::path& origin)
     }
     smtp.finish();
 
+    Section store = top.table("store");
+    config.store.map_size = store.size("map_size", config.store.map_size);
+    config.store.max_map_size = store.size("max_map_size", config.store.max_map_size);
+    // LMDB needs room for its meta pages and a few trees: 1MB is a floor, not a sensible size.
+    // 1PB bounds what a 64-bit address space and a sane file system can map.
+    if (config.store.map_size < (1ULL << 20) || config.store.map_size > (1ULL << 50)) {
+        store.fail_at(
+            root.at_path("store.map_size").node()->source(),
+            "map_size",
+            "must be between 1MB and 1PB"
+        );
+    }
+    if (config.store.max_map_size < config.store.map_size ||
+        config.store.max_map_size > (1ULL << 50)) {
+        const toml::node* node = root.at_path("store.max_map_size").node();
+        store.fail_at(
+            node != nullptr ? node->source() : root.at_path("store.map_size").node()->source(),
+            "max_map_size",
+            "must be between map_size and 1PB"
+        );
+    }
+    store.finish();
+
     top.finish();
     return config;
 }

@@ -131,6 +131,15 @@ struct SmtpConfig {
     std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
 };
 
+// [store]: the mail store (store/), one LMDB environment in <data_dir>/store.
+struct StoreConfig {
+    // Address space reserved for the environment at start. It costs no disk: the file grows
+    // with the data. When it is full the map doubles, without a restart, up to max_map_size.
+    std::uint64_t map_size = 1ULL << 30;
+    // Beyond this, writes fail as a temporary error (SMTP 451, IMAP NO) and an error is logged.
+    std::uint64_t max_map_size = 1ULL << 40;
+};
+
 // Checks an address pattern (see DirectoryConfig::address_pattern); the problem, or nullopt.
 std::optional<std::string> address_pattern_problem(std::string_view pattern);
 
@@ -147,6 +156,7 @@ struct Config {
     DirectoryConfig directory;
     PolicyConfig policy;
     SmtpConfig smtp;
+    StoreConfig store;
 };
 
 // Reads and validates a configuration file. Never throws. The error message is the whole

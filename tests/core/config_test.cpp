@@ -332,5 +332,45 @@ TEST(Config, SmtpErrors) {
     }
 }
 
+TEST(Config, StoreDefaultsAndSection) {
+    auto defaults = parse_config(kMinimal, "test.toml");
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->store.map_size, 1ULL << 30);
+    EXPECT_EQ(defaults->store.max_map_size, 1ULL << 40);
+
+    auto config = parse_config(
+        std::string(kMinimal) + "[store]\nmap_size = \"64MB\"\nmax_map_size = 17179869184\n",
+        "test.toml"
+    );
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->store.map_size, 64ULL << 20);
+    EXPECT_EQ(config->store.max_map_size, 16ULL << 30);
+}
+
+TEST(Config, StoreErrors) {
+    struct Case {
+        std::string extra;
+        std::string expected;
+    };
+
+    const Case cases[] = {
+        {"[store]\nmap_size = \"64KB\"\n",
+         "x.toml:5:12: store.map_size: must be between 1MB and 1PB"},
+        {"[store]\nmap_size = \"2GB\"\nmax_map_size = \"1GB\"\n",
+         "x.toml:6:16: store.max_map_size: must be between map_size and 1PB"},
+        {"[store]\nmap_size = \"2TB\"\n",
+         "x.toml:5:12: store.max_map_size: must be between map_size and 1PB"},
+        {"[store]\nmax_map_size = \"lots\"\n",
+         "x.toml:5:16: store.max_map_size: expected a size like \"64KB\", \"30MB\" or "
+         "\"2GB\", got \"lots\""},
+        {"[store]\npath = \"/srv\"\n", "x.toml:5:1: store.path: unknown key"},
+    };
+    for (const Case& c : cases) {
+        auto config = parse_config(std::string(kMinimal) + c.extra, "x.toml");
+        ASSERT_FALSE(config) << c.extra;
+        EXPECT_EQ(config.error().message, c.expected);
+    }
+}
+
 }  // namespace
 }  // namespace govmail
