@@ -1,0 +1,272 @@
+#include "directory/search.hpp"
+
+#include "core/text/text.hpp"
+#include "store/codec.hpp"
+
+#include <algorithm>
+#include <set>
+
+namespace govmail::directory {
+namespace {
+
+constexpr std::size_t kMaxSortKey = 200;
+
+bool token_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c >= 0x80;
+}
+
+std::string doc_key(HitKind kind, Id id) {
+    store::Key k;
+    k.u8(static_cast<std::uint8_t>(kind)).u64(id);
+    return std::string(k.view());
+}
+
+// Byte lengths of the prefixes of `token` of 1..kMaxPrefix characters (UTF-8 aware).
+std::vector<std::size_t> prefix_lengths(std::string_view token) {
+    std::vector<std::size_t> out;
+    std::size_t chars = 0;
+    for (std::size_t i = 1; i <= token.size() && chars < kMaxPrefix; ++i) {
+        bool boundary = i == token.size() || (static_cast<unsigned char>(token[i]) & 0xC0) != 0x80;
+        if (boundary) {
+            out.push_back(i);
+            ++chars;
+        }
+    }
+    return out;
+}
+
+std::string index_key(std::string_view prefix, std::string_view sort_key, const std::string& doc) {
+    std::string key;
+    key.reserve(prefix.size() + sort_key.size() + doc.size() + 2);
+    key.append(prefix).push_back('\0');
+    key.append(sort_key).push_back('\0');
+    key.append(doc);
+    return key;
+}
+
+struct Doc {
+    std::string sort_key;
+    std::vector<std::string> tokens;
+};
+
+std::string encode_doc(const Doc& doc) {
+    store::Encoder e;
+    e.u8(kRecordVersion).bytes(doc.sort_key).varint(doc.tokens.size());
+    for (const std::string& token : doc.tokens) {
+        e.bytes(token);
+    }
+    return e.take();
+}
+
+Doc decode_doc(std::string_view value) {
+    store::Decoder d(value);
+    d.u8();
+    Doc doc;
+    doc.sort_key = d.bytes();
+    std::uint64_t n = d.varint();
+    for (std::uint64_t i = 0; i < n; ++i) {
+        doc.tokens.emplace_back(d.bytes());
+    }
+    return doc;
+}
+
+// Every distinct prefix of every token.
+std::set<std::string> prefixes_of(const std::vector<std::string>& tokens) {
+    std::set<std::string> out;
+    for (const std::string& token : tokens) {
+        for (std::size_t length : prefix_lengths(token)) {
+            out.insert(token.substr(0, length));
+        }
+    }
+    return out;
+}
+
+void adjust_count(Mutator& m, std::string_view prefix, int delta) {
+    auto value = m.txn().get(m.dbs().search_counts, prefix);
+    std::uint32_t count = value ? store::read_u32(*value, 0) : 0;
+    count = delta < 0 ? (count > 0 ? count - 1 : 0) : count + 1;
+    if (count == 0) {
+        m.txn().erase(m.dbs().search_counts, prefix);
+        return;
+    }
+    store::Key k;
+    k.u32(count);
+    m.txn().put(m.dbs().search_counts, prefix, k.view());
+}
+
+void put_doc(Mutator& m, HitKind kind, Id id, Doc doc) {
+    unindex(m, kind, id);
+    std::ranges::sort(doc.tokens);
+    doc.tokens.erase(std::unique(doc.tokens.begin(), doc.tokens.end()), doc.tokens.end());
+    std::string key = doc_key(kind, id);
+    for (const std::string& prefix : prefixes_of(doc.tokens)) {
+        m.txn().put(m.dbs().search, index_key(prefix, doc.sort_key, key), "");
+        adjust_count(m, prefix, +1);
+    }
+    m.txn().put(m.dbs().search_docs, key, encode_doc(doc));
+}
+
+std::string sort_key_of(std::string_view name) {
+    std::string key = text::collation_key(name);
+    key.resize(std::min(key.size(), kMaxSortKey));
+    return key;
+}
+
+void append_tokens(std::vector<std::string>& out, std::string_view text) {
+    for (std::string& token : search_tokens(text)) {
+        out.push_back(std::move(token));
+    }
+}
+
+bool matches(const std::vector<std::string>& doc_tokens, const std::vector<std::string>& query) {
+    return std::ranges::all_of(query, [&](const std::string& q) {
+        return std::ranges::any_of(doc_tokens, [&](const std::string& t) {
+            return t.starts_with(q);
+        });
+    });
+}
+
+}  // namespace
+
+std::vector<std::string> search_tokens(std::string_view text) {
+    std::string folded = text::fold(text);
+    std::vector<std::string> out;
+    std::string current;
+    for (char c : folded) {
+        if (token_byte(static_cast<unsigned char>(c))) {
+            current += c;
+        } else if (!current.empty()) {
+            out.push_back(std::move(current));
+            current.clear();
+        }
+    }
+    if (!current.empty()) {
+        out.push_back(std::move(current));
+    }
+    return out;
+}
+
+void index_person(Mutator& m, const Person& person) {
+    Doc doc;
+    doc.sort_key = sort_key_of(person.name.full);
+    append_tokens(doc.tokens, person.name.full);
+    append_tokens(doc.tokens, person.title);
+    if (auto unit = m.unit(person.unit)) {
+        append_tokens(doc.tokens, unit->short_code);
+    }
+    if (person.account != 0) {
+        if (auto account = m.account(person.account)) {
+            append_tokens(doc.tokens, account->address);
+        }
+    }
+    put_doc(m, HitKind::Person, person.id, std::move(doc));
+}
+
+void index_unit(Mutator& m, const Unit& unit) {
+    Doc doc;
+    doc.sort_key = sort_key_of(unit.name);
+    append_tokens(doc.tokens, unit.name);
+    append_tokens(doc.tokens, unit.short_code);
+    append_tokens(doc.tokens, unit.code);
+    append_tokens(doc.tokens, unit.address);
+    put_doc(m, HitKind::Unit, unit.id, std::move(doc));
+}
+
+void unindex(Mutator& m, HitKind kind, Id id) {
+    std::string key = doc_key(kind, id);
+    auto value = m.txn().get(m.dbs().search_docs, key);
+    if (!value) {
+        return;
+    }
+    Doc doc = decode_doc(*value);
+    for (const std::string& prefix : prefixes_of(doc.tokens)) {
+        m.txn().erase(m.dbs().search, index_key(prefix, doc.sort_key, key));
+        adjust_count(m, prefix, -1);
+    }
+    m.txn().erase(m.dbs().search_docs, key);
+}
+
+std::vector<SearchHit> search(
+    const View& view, std::string_view query, const SearchOptions& options
+) {
+    std::vector<SearchHit> hits;
+    std::vector<std::string> tokens = search_tokens(query);
+    std::ranges::sort(tokens);
+    tokens.erase(std::unique(tokens.begin(), tokens.end()), tokens.end());
+    if (tokens.empty() || options.limit == 0 || (!options.people && !options.units)) {
+        return hits;
+    }
+    // The driving range is the smallest one among the query tokens' prefixes.
+    std::string driver;
+    std::uint32_t smallest = UINT32_MAX;
+    for (const std::string& token : tokens) {
+        std::vector<std::size_t> lengths = prefix_lengths(token);
+        std::string prefix = token.substr(0, lengths.back());
+        auto value = view.txn().get(view.dbs().search_counts, prefix);
+        std::uint32_t count = value ? store::read_u32(*value, 0) : 0;
+        if (count == 0) {
+            return hits;
+        }
+        if (count < smallest) {
+            smallest = count;
+            driver = prefix;
+        }
+    }
+    std::string range = driver + '\0';
+    store::Cursor cursor = view.txn().cursor(view.dbs().search);
+    for (bool ok = cursor.seek(range); ok && cursor.key().starts_with(range); ok = cursor.next()) {
+        std::string_view key = cursor.key();
+        if (key.size() < 9) {
+            continue;
+        }
+        std::string_view doc = key.substr(key.size() - 9);
+        auto kind = static_cast<HitKind>(static_cast<unsigned char>(doc[0]));
+        if ((kind == HitKind::Person && !options.people) ||
+            (kind == HitKind::Unit && !options.units)) {
+            continue;
+        }
+        auto stored = view.txn().get(view.dbs().search_docs, doc);
+        if (!stored || !matches(decode_doc(*stored).tokens, tokens)) {
+            continue;
+        }
+        Id id = store::read_u64(doc, 1);
+        SearchHit hit;
+        hit.kind = kind;
+        hit.id = id;
+        if (kind == HitKind::Person) {
+            auto person = view.person(id);
+            if (!person) {
+                continue;
+            }
+            hit.name = person->name.full;
+            hit.title = person->title;
+            hit.departed = person->status == PersonStatus::Departed;
+            if (auto unit = view.unit(person->unit)) {
+                hit.unit_code = unit->code;
+                hit.unit_name = unit->name;
+            }
+            if (auto account = view.account(person->account)) {
+                hit.address = account->address;
+            }
+        } else {
+            auto unit = view.unit(id);
+            if (!unit) {
+                continue;
+            }
+            hit.name = unit->name;
+            hit.title = std::string(to_string(unit->kind));
+            hit.unit_code = unit->code;
+            hit.address = unit->address;
+            if (auto parent = view.unit(unit->parent)) {
+                hit.unit_name = parent->name;
+            }
+        }
+        hits.push_back(std::move(hit));
+        if (hits.size() >= options.limit) {
+            break;
+        }
+    }
+    return hits;
+}
+
+}  // namespace govmail::directory
