@@ -1,0 +1,78 @@
+#include "smtp/detail/base64.hpp"
+
+#include <array>
+#include <cstdint>
+
+namespace govmail::smtp::detail {
+namespace {
+
+constexpr std::string_view kAlphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+constexpr std::array<std::int8_t, 256> make_table() {
+    std::array<std::int8_t, 256> table{};
+    for (auto& entry : table) {
+        entry = -1;
+    }
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+        table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+    }
+    return table;
+}
+
+constexpr std::array<std::int8_t, 256> kValues = make_table();
+
+}  // namespace
+
+std::optional<std::string> decode_base64(std::string_view text) {
+    if (text.size() % 4 != 0) {
+        return std::nullopt;
+    }
+    std::string out;
+    out.reserve(text.size() / 4 * 3);
+    for (std::size_t i = 0; i < text.size(); i += 4) {
+        const bool last = i + 4 == text.size();
+        std::uint32_t group = 0;
+        int padding = 0;
+        for (std::size_t j = 0; j < 4; ++j) {
+            char c = text[i + j];
+            std::int8_t value = kValues[static_cast<unsigned char>(c)];
+            if (c == '=' && last && j >= 2) {
+                ++padding;
+                value = 0;
+            } else if (value < 0 || padding > 0) {
+                return std::nullopt;  // outside the alphabet, or data after padding
+            }
+            group = (group << 6) | static_cast<std::uint32_t>(value);
+        }
+        out += static_cast<char>((group >> 16) & 0xff);
+        if (padding < 2) {
+            out += static_cast<char>((group >> 8) & 0xff);
+        }
+        if (padding < 1) {
+            out += static_cast<char>(group & 0xff);
+        }
+    }
+    return out;
+}
+
+std::string encode_base64(std::string_view bytes) {
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (std::size_t i = 0; i < bytes.size(); i += 3) {
+        std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+        std::uint32_t group = 0;
+        for (std::size_t j = 0; j < 3; ++j) {
+            group <<= 8;
+            if (j < n) {
+                group |= static_cast<unsigned char>(bytes[i + j]);
+            }
+        }
+        for (std::size_t j = 0; j < 4; ++j) {
+            out += j <= n ? kAlphabet[(group >> (18 - 6 * j)) & 0x3f] : '=';
+        }
+    }
+    return out;
+}
+
+}  // namespace govmail::smtp::detail
