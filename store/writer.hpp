@@ -161,14 +161,16 @@ public:
         } catch (const MapFull&) {
             throw;  // the whole batch is retried with a bigger map
         } catch (const StoreException& e) {
-            outcome_ = Outcome(make_error_code(e.code()));
+            outcome_ = Outcome(boost::system::in_place_error, make_error_code(e.code()));
         } catch (const std::exception& e) {
             report_unexpected(e);
-            outcome_ = Outcome(make_error_code(Errc::Temporary));
+            outcome_ = Outcome(boost::system::in_place_error, make_error_code(Errc::Temporary));
         }
     }
 
-    void fail(boost::system::error_code ec) override { outcome_ = Outcome(ec); }
+    void fail(boost::system::error_code ec) override {
+        outcome_ = Outcome(boost::system::in_place_error, ec);
+    }
 
     void complete() override { deliver_(std::move(outcome_)); }
 
@@ -177,7 +179,8 @@ public:
 private:
     Op op_;
     Deliver deliver_;
-    Outcome outcome_{make_error_code(Errc::Temporary)};
+    // in_place_error: a result<bool> would otherwise take the error code for a value.
+    Outcome outcome_{boost::system::in_place_error, make_error_code(Errc::Temporary)};
 };
 
 template <typename Op>
