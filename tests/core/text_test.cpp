@@ -111,6 +111,41 @@ TEST(Fold, SpellingsOfOneNameFoldEqual) {
     }
 }
 
+// fold() has a table-driven path for Latin-script text and an ICU path for everything else. A
+// CJK character sends a whole string down the ICU path, so comparing both for every code point
+// of the Latin ranges proves they agree.
+TEST(Fold, LatinFastPathAgreesWithIcu) {
+    const std::string cjk = "\u4E2D";
+    auto utf8 = [](char32_t c) {
+        std::string out;
+        if (c < 0x80) {
+            out.push_back(static_cast<char>(c));
+        } else if (c < 0x800) {
+            out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+        } else {
+            out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+            out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+        }
+        return out;
+    };
+    std::vector<char32_t> code_points;
+    for (char32_t c = 0x80; c < 0x370; ++c) {
+        code_points.push_back(c);
+    }
+    for (char32_t c = 0x1E00; c < 0x1F00; ++c) {
+        code_points.push_back(c);
+    }
+    for (const char32_t c : code_points) {
+        const std::string s = "A" + utf8(c) + "b";
+        EXPECT_EQ(fold(s) + fold(cjk), fold(s + cjk)) << "U+" << std::hex << static_cast<int>(c);
+    }
+    for (const std::string& s : {kNguyenNfc, kNguyenNfd, kNguyen1258}) {
+        EXPECT_EQ(fold(s) + fold(cjk), fold(s + cjk));
+    }
+}
+
 struct AsciiCase {
     const char* name;
     std::string input;
