@@ -256,49 +256,55 @@ UserRecord create_user(
     return record;
 }
 
-DirResult<Unit> Admin::add_unit(const NewUnit& spec) {
+Unit create_unit(Mutator& m, const Settings& settings, const NewUnit& spec, Time now) {
     if (!valid_unit_code(spec.code)) {
-        return Error{
+        fail(
             Errc::Invalid,
-            "invalid unit code \"" + spec.code + "\" (use letters, digits, '.', '-', '_')"};
+            "invalid unit code \"" + spec.code + "\" (use letters, digits, '.', '-', '_')"
+        );
     }
     std::string name = clean(spec.name);
     if (name.empty()) {
-        return Error{Errc::Invalid, "the unit name is empty"};
+        fail(Errc::Invalid, "the unit name is empty");
     }
     std::string short_code = spec.short_code.empty() ? default_short_code(name) : spec.short_code;
     if (!valid_short_code(short_code)) {
-        return Error{
+        fail(
             Errc::Invalid,
-            "invalid short code \"" + short_code + "\" (1-32 of a-z, 0-9, '-'; set --short)"};
+            "invalid short code \"" + short_code + "\" (1-32 of a-z, 0-9, '-'; set --short)"
+        );
     }
-    return context_.write([&, short_code, name](Mutator& m, store::WriteScope&) {
-        if (m.unit_by_code(spec.code)) {
-            fail(Errc::Exists, "a unit with code " + spec.code + " already exists");
-        }
-        Unit unit;
-        unit.id = m.next_id("unit");
-        unit.code = spec.code;
-        for (char& c : unit.code) {
-            c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
-        }
-        unit.name = name;
-        unit.short_code = short_code;
-        unit.kind = spec.kind;
-        unit.display_order = spec.display_order;
-        unit.created_at = context_.now();
-        if (!spec.parent_code.empty()) {
-            unit.parent = m.require_unit(spec.parent_code).id;
-        }
-        unit.address = m.unit_label(unit) + "@" + context_.settings.primary_domain();
-        try {
-            m.issue_address(unit.address, {AddressKind::Unit, unit.id}, unit.created_at);
-        } catch (const DirectoryException& e) {
-            fail(e.code(), std::string(e.what()) + "; choose another short code (--short)");
-        }
-        m.put_unit(unit, std::nullopt);
-        index_unit(m, unit);
-        return unit;
+    if (m.unit_by_code(spec.code)) {
+        fail(Errc::Exists, "a unit with code " + spec.code + " already exists");
+    }
+    Unit unit;
+    unit.id = m.next_id("unit");
+    unit.code = spec.code;
+    for (char& c : unit.code) {
+        c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+    }
+    unit.name = name;
+    unit.short_code = short_code;
+    unit.kind = spec.kind;
+    unit.display_order = spec.display_order;
+    unit.created_at = now;
+    if (!spec.parent_code.empty()) {
+        unit.parent = m.require_unit(spec.parent_code).id;
+    }
+    unit.address = m.unit_label(unit) + "@" + settings.primary_domain();
+    try {
+        m.issue_address(unit.address, {AddressKind::Unit, unit.id}, now);
+    } catch (const DirectoryException& e) {
+        fail(e.code(), std::string(e.what()) + "; choose another short code (--short)");
+    }
+    m.put_unit(unit, std::nullopt);
+    index_unit(m, unit);
+    return unit;
+}
+
+DirResult<Unit> Admin::add_unit(const NewUnit& spec) {
+    return context_.write([&](Mutator& m, store::WriteScope&) {
+        return create_unit(m, context_.settings, spec, context_.now());
     });
 }
 

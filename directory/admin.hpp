@@ -189,6 +189,10 @@ UserRecord create_user(
     Mutator& m, store::WriteScope& scope, const Settings& settings, const NewUser& spec, Time now
 );
 
+// Inside a write operation: validates and adds a unit, issues its official address and indexes
+// it. Used by Admin::add_unit and the demo seed.
+Unit create_unit(Mutator& m, const Settings& settings, const NewUnit& spec, Time now);
+
 // The address pattern rendering loop: the first local part not yet issued, suffixes 2, 3, …
 // `reserved` (may be null) holds addresses planned but not yet written (dry runs).
 std::string generate_address(

@@ -633,7 +633,12 @@ void Mutator::issue_address(std::string_view address, AddressTarget target, Time
         fail(Errc::Exists, "address " + std::string(address) + " is already in use");
     }
     if (auto before = issued(address)) {
-        bool same = before->kind == target.kind && before->id == target.id;
+        auto personal = [](AddressKind k) {
+            return k == AddressKind::Account || k == AddressKind::Alias;
+        };
+        // The same owner may get it back: an alias made primary, a unit address restored.
+        bool same = before->id == target.id && (before->kind == target.kind ||
+                                                (personal(before->kind) && personal(target.kind)));
         if (!same) {
             fail(
                 Errc::Exists,
