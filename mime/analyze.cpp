@@ -7,6 +7,7 @@
 #include "mime/detail/structure.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace govmail::mime {
 namespace {
@@ -142,7 +143,15 @@ void decode_fields(const Node& root, MessageInfo& info) {
 }
 
 std::uint64_t count_lf(std::string_view s) {
-    return static_cast<std::uint64_t>(std::count(s.begin(), s.end(), '\n'));
+    std::uint64_t count = 0;
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    while ((p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))
+           ) != nullptr) {
+        ++count;
+        ++p;
+    }
+    return count;
 }
 
 }  // namespace

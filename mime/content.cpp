@@ -33,15 +33,87 @@ std::optional<Transfer> transfer_of(std::string_view encoding) {
     return std::nullopt;
 }
 
-// Feeds the decoded bytes of `body` to `sink` in chunks, so that decoded_length() needs no
-// buffer the size of the part.
+constexpr std::int8_t kBase64Skip = -1;
+constexpr std::int8_t kBase64Pad = -2;
+
+// Sextet value of each byte: 0..63, kBase64Pad for '=', kBase64Skip for everything else.
+constexpr std::array<std::int8_t, 256> kBase64 = [] {
+    std::array<std::int8_t, 256> table{};
+    table.fill(kBase64Skip);
+    constexpr std::string_view kAlphabet =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
+        table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+    }
+    table['='] = kBase64Pad;
+    return table;
+}();
+
+// RFC 2045 6.8, leniently: characters outside the alphabet are ignored, and an incomplete last
+// quantum (a missing "=" padding, common in real mail) still yields its bytes: 2 sextets give 1
+// byte, 3 give 2. "=" ends a quantum, so base64 bodies concatenated by careless tools decode
+// whole. GMime's decoder drops an unpadded tail, so base64 is decoded here.
+void decode_base64(std::string_view body, std::string& out) {
+    out.reserve(out.size() + body.size() / 4 * 3 + 3);
+    std::uint32_t bits = 0;
+    int sextets = 0;
+    auto end_quantum = [&] {
+        if (sextets >= 2) {
+            out.push_back(static_cast<char>(bits >> (6 * sextets - 8)));
+        }
+        if (sextets == 3) {
+            out.push_back(static_cast<char>(bits >> 2));
+        }
+        bits = 0;
+        sextets = 0;
+    };
+    for (const char c : body) {
+        const std::int8_t v = kBase64[static_cast<unsigned char>(c)];
+        if (v >= 0) {
+            bits = (bits << 6) | static_cast<std::uint32_t>(v);
+            if (++sextets == 4) {
+                const char bytes[3] = {
+                    static_cast<char>(bits >> 16),
+                    static_cast<char>(bits >> 8),
+                    static_cast<char>(bits),
+                };
+                out.append(bytes, 3);
+                bits = 0;
+                sextets = 0;
+            }
+        } else if (v == kBase64Pad) {
+            end_quantum();
+        }
+    }
+    end_quantum();
+}
+
+// The length decode_base64() produces, counted without decoding (BINARY.SIZE at delivery).
+std::uint64_t base64_length(std::string_view body) {
+    std::uint64_t length = 0;
+    int sextets = 0;
+    for (const char c : body) {
+        const std::int8_t v = kBase64[static_cast<unsigned char>(c)];
+        if (v >= 0) {
+            if (++sextets == 4) {
+                length += 3;
+                sextets = 0;
+            }
+        } else if (v == kBase64Pad) {
+            length += sextets >= 2 ? static_cast<std::uint64_t>(sextets - 1) : 0;
+            sextets = 0;
+        }
+    }
+    return length + (sextets >= 2 ? static_cast<std::uint64_t>(sextets - 1) : 0);
+}
+
+// Quoted-printable and uuencode through GMime: feeds the decoded bytes of `body` to `sink` in
+// chunks, so that decoded_length() needs no buffer the size of the part.
 template <typename Sink>
 void decode_chunks(std::string_view body, Transfer transfer, Sink&& sink) {
     parser_options();
     GMimeEncoding state;
-    if (transfer == Transfer::Base64) {
-        g_mime_encoding_init_decode(&state, GMIME_CONTENT_ENCODING_BASE64);
-    } else if (transfer == Transfer::QuotedPrintable) {
+    if (transfer == Transfer::QuotedPrintable) {
         g_mime_encoding_init_decode(&state, GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE);
     } else {
         g_mime_encoding_init_decode(&state, GMIME_CONTENT_ENCODING_UUENCODE);
@@ -56,7 +128,7 @@ void decode_chunks(std::string_view body, Transfer transfer, Sink&& sink) {
         state.state |= GMIME_UUDECODE_STATE_BEGIN;
     }
     constexpr std::size_t kChunk = 64 * 1024;
-    std::vector<char> out(g_mime_encoding_outlen(&state, kChunk) + 64);
+    std::vector<char> out(g_mime_encoding_outlen(&state, std::min(body.size(), kChunk)) + 64);
     while (!body.empty()) {
         const std::size_t n = std::min(body.size(), kChunk);
         const std::size_t produced = g_mime_encoding_step(&state, body.data(), n, out.data());
@@ -284,6 +356,10 @@ std::optional<std::string> transfer_decode(std::string_view body, std::string_vi
         return std::string(body);
     }
     std::string out;
+    if (*transfer == Transfer::Base64) {
+        decode_base64(body, out);
+        return out;
+    }
     out.reserve(body.size());
     decode_chunks(body, *transfer, [&](std::string_view bytes) { out.append(bytes); });
     return out;
@@ -296,6 +372,9 @@ std::optional<std::uint64_t> decoded_length(std::string_view body, std::string_v
     }
     if (*transfer == Transfer::Identity) {
         return body.size();
+    }
+    if (*transfer == Transfer::Base64) {
+        return base64_length(body);
     }
     std::uint64_t length = 0;
     decode_chunks(body, *transfer, [&](std::string_view bytes) { length += bytes.size(); });

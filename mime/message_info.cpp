@@ -101,6 +101,11 @@ public:
             }
             v |= static_cast<std::uint64_t>(b & 0x7F) << shift;
             if ((b & 0x80) == 0) {
+                // Only the shortest encoding is valid, so that every accepted record has exactly
+                // one byte form.
+                if (b == 0 && shift > 0) {
+                    break;
+                }
                 return v;
             }
         }

@@ -5,11 +5,18 @@
 namespace govmail::mime::detail {
 namespace {
 
-bool quotable(std::string_view s) {
-    return std::all_of(s.begin(), s.end(), [](char c) {
+// RFC 3501 9: a quoted string holds 7-bit TEXT-CHARs only (no NUL, CR, LF); the number of bytes
+// that need a backslash, or -1 when the string cannot be quoted.
+long quoted_escapes(std::string_view s) {
+    long escapes = 0;
+    for (const char c : s) {
         const auto u = static_cast<unsigned char>(c);
-        return u >= 0x01 && u <= 0x7F && c != '\r' && c != '\n';
-    });
+        if (u == 0 || u >= 0x80 || c == '\r' || c == '\n') {
+            return -1;
+        }
+        escapes += (c == '"' || c == '\\') ? 1 : 0;
+    }
+    return escapes;
 }
 
 void append_params(std::string& out, const std::vector<Param>& params, bool default_charset) {
@@ -115,13 +122,18 @@ void append_string(std::string& out, std::string_view s) {
         }
         s = without_nul;
     }
-    if (quotable(s)) {
+    if (const long escapes = quoted_escapes(s); escapes >= 0) {
+        out.reserve(out.size() + s.size() + static_cast<std::size_t>(escapes) + 2);
         out.push_back('"');
-        for (const char c : s) {
-            if (c == '"' || c == '\\') {
-                out.push_back('\\');
+        if (escapes == 0) {
+            out.append(s);
+        } else {
+            for (const char c : s) {
+                if (c == '"' || c == '\\') {
+                    out.push_back('\\');
+                }
+                out.push_back(c);
             }
-            out.push_back(c);
         }
         out.push_back('"');
         return;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 #include <map>
+#include <utility>
 
 namespace govmail::mime::detail {
 namespace {
@@ -56,23 +57,26 @@ public:
 
     std::string_view rest() const { return s_.substr(std::min(pos_, s_.size())); }
 
-    // Skips folding white space and comments (RFC 5322 3.2.2). The text of the last non-empty
-    // comment goes to `comment` when given.
-    void skip_cfws(std::string* comment = nullptr) {
+    // Skips folding white space and comments (RFC 5322 3.2.2), remembering the text of the last
+    // non-empty comment for take_comment().
+    void skip_cfws() {
         while (!at_end()) {
             const char c = peek();
             if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
                 ++pos_;
             } else if (c == '(') {
                 std::string text = read_comment();
-                if (comment != nullptr && !text.empty()) {
-                    *comment = std::move(text);
+                if (!text.empty()) {
+                    comment_ = std::move(text);
                 }
             } else {
                 break;
             }
         }
     }
+
+    // The last comment skipped since the previous call, or "".
+    std::string take_comment() { return std::exchange(comment_, std::string()); }
 
     // At '"': the quoted string's content, backslash escapes removed. An unterminated string
     // runs to the end of the value.
@@ -125,7 +129,9 @@ public:
             return {};
         }
         const std::string_view word = r.substr(0, close + 2);
-        if (word.find_first_of(" \t\r\n") != std::string_view::npos) {
+        if (std::any_of(word.begin(), word.end(), [](char c) {
+                return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+            })) {
             return {};
         }
         pos_ += word.size();
@@ -199,6 +205,7 @@ private:
 
     std::string_view s_;
     std::size_t pos_ = 0;
+    std::string comment_;
 };
 
 // RFC 5322 3.2.5 phrase with obs-phrase ('.' inside words): the words joined by one space,
@@ -326,6 +333,7 @@ bool parse_mailbox(Lexer& lex, std::vector<RawAddress>& out) {
         parse_angle_addr(lex, address);
     } else {
         lex.reset(start);
+        lex.take_comment();
         address.mailbox = parse_local_part(lex);
         lex.skip_cfws();
         if (lex.peek() == '@') {
@@ -333,9 +341,8 @@ bool parse_mailbox(Lexer& lex, std::vector<RawAddress>& out) {
             address.domain = parse_domain(lex);
         }
         // RFC 5322 4.4: "a@b (Name)" is an old way to give the display name.
-        std::string comment;
-        lex.skip_cfws(&comment);
-        if (!comment.empty()) {
+        lex.skip_cfws();
+        if (std::string comment = lex.take_comment(); !comment.empty()) {
             address.name = std::move(comment);
         }
     }
@@ -570,18 +577,28 @@ std::string to_lower(std::string_view s) {
 }
 
 std::string unfold(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    for (const char c : value) {
+    auto edge = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0'; };
+    // Trimming every byte that is either removed or trimmed first leaves a value that starts and
+    // ends with bytes that stay. (A plain loop: string_view::find_first_of() costs a memchr()
+    // per byte in libstdc++.)
+    std::size_t begin = 0;
+    std::size_t end = value.size();
+    while (begin < end && edge(value[begin])) {
+        ++begin;
+    }
+    while (end > begin && edge(value[end - 1])) {
+        --end;
+    }
+    std::string out(end - begin, '\0');
+    std::size_t n = 0;
+    for (std::size_t i = begin; i < end; ++i) {
+        const char c = value[i];
         if (c != '\r' && c != '\n' && c != '\0') {
-            out.push_back(c);
+            out[n++] = c;
         }
     }
-    const auto first = out.find_first_not_of(" \t");
-    if (first == std::string::npos) {
-        return {};
-    }
-    return out.substr(first, out.find_last_not_of(" \t") - first + 1);
+    out.resize(n);
+    return out;
 }
 
 std::vector<Param> parse_params(std::string_view rest) {
@@ -692,14 +709,13 @@ std::vector<RawAddress> parse_address_list(std::string_view unfolded) {
         if (!parse_group(lex, out)) {
             parse_mailbox(lex, out);
         }
+        if (lex.pos() == start) {
+            lex.advance();  // a stray special that starts no address: skip just that byte
+            continue;
+        }
         lex.skip_cfws();
         if (!lex.at_end() && lex.peek() != ',') {
-            // Junk after an address (or a stray special nothing could read): skip to the next
-            // element, making progress in every case.
-            if (lex.pos() == start) {
-                lex.advance();
-            }
-            lex.skip_to(',');
+            lex.skip_to(',');  // junk after an address
         }
     }
     return out;
