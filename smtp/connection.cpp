@@ -22,9 +22,7 @@ Handler::Handler(SessionConfig config, Services& services, std::shared_ptr<tls::
 }
 
 std::string Handler::busy_reply() const {
-    SessionConfig config = config_;
-    Session session(std::move(config), services_, Client{});
-    return session.closing(Errc::Busy).wire();
+    return closing_reply(Errc::Busy, config_.hostname).wire();
 }
 
 asio::awaitable<void> Handler::serve(std::shared_ptr<net::Connection> connection) {

@@ -92,6 +92,11 @@ Reply reply_for(Errc errc, std::string_view text) {
     return make(s.code, s.status, s.text, text);
 }
 
+Reply closing_reply(Errc errc, std::string_view hostname) {
+    Spec s = spec(errc);
+    return Reply(s.code, s.status, std::string(hostname) + " " + std::string(s.text));
+}
+
 Reply reply_for(AuthResult result) {
     switch (result) {
         case AuthResult::Ok:

@@ -59,6 +59,10 @@ enum class Errc : std::uint8_t {
 
 Reply reply_for(Errc errc, std::string_view text = {});
 
+// The 421 said before the server closes (IdleTimeout, ShuttingDown, Busy, TooManyErrors, ...):
+// RFC 5321 4.2 puts the server's name first, "421 4.4.2 mail.tinh.gov.vn idle for too long, ...".
+Reply closing_reply(Errc errc, std::string_view hostname);
+
 // Services answers, defined in smtp/services.hpp.
 enum class AuthResult : std::uint8_t;
 enum class SenderResult : std::uint8_t;

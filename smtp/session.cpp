@@ -87,8 +87,7 @@ Reply Session::greeting() const {
 }
 
 Reply Session::closing(Errc why) const {
-    Reply base = reply_for(why);
-    return Reply(base.code(), base.status(), config_.hostname + " " + base.lines().front());
+    return closing_reply(why, config_.hostname);
 }
 
 void Session::tls_started(std::string description) {

@@ -86,7 +86,7 @@ public:
     // knowledge from before TLS is discarded; the client must send EHLO again).
     void tls_started(std::string description);
 
-    // "421 4.4.2 <hostname> ..." for IdleTimeout, ShuttingDown and Busy, said before closing.
+    // The 421 the shell says before closing on IdleTimeout or ShuttingDown (closing_reply()).
     Reply closing(Errc why) const;
 
     const Client& client() const { return client_; }
