@@ -111,7 +111,9 @@ GroupRecord group_record(const View& v, const Group& group) {
 }
 
 // Removes an account and its person, with the mail; addresses stay issued, history stays.
-void delete_person(Mutator& m, store::WriteScope& scope, const Person& person, Time now) {
+void delete_person(
+    Mutator& m, store::WriteScope& scope, store::MailStore& store, const Person& person, Time now
+) {
     if (person.account != 0) {
         if (auto account = m.account(person.account)) {
             m.retire_address(account->address);
@@ -124,7 +126,7 @@ void delete_person(Mutator& m, store::WriteScope& scope, const Person& person, T
                 m.set_group_sender(group.id, account->id, false);
             }
             m.move_membership(account->id, 0, now);
-            purge_mail_storage(scope, account->id);
+            purge_mail_storage(scope, store, account->id);
             m.erase_account_record(account->id);
         }
     }
@@ -202,8 +204,9 @@ std::string generate_address(
 }
 
 UserRecord create_user(
-    Mutator& m, store::WriteScope& scope, const Settings& settings, const NewUser& spec, Time now
+    Mutator& m, store::WriteScope& scope, const Context& context, const NewUser& spec, Time now
 ) {
+    const Settings& settings = context.settings;
     PersonName name = split_name(spec.full_name);
     if (name.full.empty()) {
         fail(Errc::Invalid, "the name is empty");
@@ -247,7 +250,7 @@ UserRecord create_user(
     m.put_account(account);
     m.move_membership(account.id, unit.id, now);
     index_person(m, person);
-    provision_mail_storage(scope, account.id, account.quota);
+    provision_mail_storage(scope, context.mail_store, account.id, account.quota);
 
     UserRecord record;
     record.person = std::move(person);
@@ -385,7 +388,7 @@ DirResult<RemoveSummary> Admin::remove_unit(std::string_view code, bool recursiv
                 if (auto p = m.person(person_id)) {
                     summary.accounts += p->account != 0 ? 1 : 0;
                     ++summary.people;
-                    delete_person(m, scope, *p, now);
+                    delete_person(m, scope, context_.mail_store, *p, now);
                 }
             }
             for (Id group_id : m.unit_groups(u->id)) {
@@ -502,7 +505,7 @@ DirResult<UserRecord> Admin::add_user(const NewUser& spec) {
         hashed.password.clear();
     }
     return context_.write([&](Mutator& m, store::WriteScope& scope) {
-        return create_user(m, scope, context_.settings, hashed, context_.now());
+        return create_user(m, scope, context_, hashed, context_.now());
     });
 }
 
@@ -601,7 +604,7 @@ DirResult<Account> Admin::set_quota(std::string_view address, std::uint64_t quot
         Account account = require_account(m, address);
         account.quota = quota;
         m.put_account(account);
-        set_mail_quota(scope, account.id, quota);
+        set_mail_quota(scope, context_.mail_store, account.id, quota);
         return account;
     });
 }
@@ -695,7 +698,7 @@ DirResult<UserRecord> Admin::depart(std::string_view address) {
 DirResult<void> Admin::delete_user(std::string_view address) {
     return context_.write([&](Mutator& m, store::WriteScope& scope) {
         Account account = require_account(m, address);
-        delete_person(m, scope, require_person(m, account), context_.now());
+        delete_person(m, scope, context_.mail_store, require_person(m, account), context_.now());
     });
 }
 
@@ -721,7 +724,7 @@ DirResult<std::vector<std::string>> Admin::purge_departed() {
             if (auto account = m.account(person.account)) {
                 purged.push_back(account->address);
             }
-            delete_person(m, scope, person, now);
+            delete_person(m, scope, context_.mail_store, person, now);
         }
         return purged;
     });

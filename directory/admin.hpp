@@ -186,7 +186,7 @@ private:
 // provisions the mail storage. `password_hash` may be empty. Used by Admin::add_user, the roster
 // import and the demo seed.
 UserRecord create_user(
-    Mutator& m, store::WriteScope& scope, const Settings& settings, const NewUser& spec, Time now
+    Mutator& m, store::WriteScope& scope, const Context& context, const NewUser& spec, Time now
 );
 
 // Inside a write operation: validates and adds a unit, issues its official address and indexes

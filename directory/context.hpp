@@ -1,8 +1,8 @@
 #pragma once
-// What every directory component shares: the store environment and its writer, the password
-// hasher, the databases, the settings from the configuration, and the clock.
+// What every directory component shares: the mail store (its environment, writer and account
+// storage), the password hasher, the databases, the settings from the configuration, and the clock.
 //
-//     directory::Context ctx(env, writer, hasher, directory::Settings::from(config));
+//     directory::Context ctx(mail_store, hasher, directory::Settings::from(config));
 //     directory::Directory dir(ctx);     // protocols
 //     directory::Admin admin(ctx);       // govmailctl, admin pages
 //
@@ -18,6 +18,7 @@
 #include "core/password.hpp"
 #include "directory/error.hpp"
 #include "directory/schema.hpp"
+#include "store/store.hpp"
 #include "store/writer.hpp"
 
 #include <chrono>
@@ -51,13 +52,13 @@ Time system_now();
 class Context {
 public:
     Context(
-        store::Env& env,
-        store::Writer& writer,
+        store::MailStore& mail_store,
         password::Hasher& hasher,
         Settings settings,
         Clock clock = system_now
     );
 
+    store::MailStore& mail_store;  // account storage: provisioned and removed with accounts
     store::Env& env;
     store::Writer& writer;
     password::Hasher& hasher;

@@ -2,6 +2,7 @@
 
 #include "core/log.hpp"
 #include "directory/names.hpp"
+#include "store/reader.hpp"
 
 #include <algorithm>
 #include <future>
@@ -317,6 +318,11 @@ std::optional<Recipients> Directory::resolve(std::string_view address) const {
                 std::ranges::sort(out.accounts);
                 break;
             }
+        }
+        store::StoreReader mail(v.txn(), context_.mail_store.schema());
+        out.inboxes.reserve(out.accounts.size());
+        for (Id account : out.accounts) {
+            out.inboxes.push_back(mail.find_mailbox(account, "INBOX").value_or(0));
         }
         return out;
     });

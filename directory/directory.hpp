@@ -64,9 +64,12 @@ struct Peer {
 struct Recipients {
     AddressKind kind = AddressKind::Account;  // what the address is
     Id id = 0;                                // account, group or unit id
-    // The accounts to deliver to, sorted and unique; the message goes to each one's INBOX
-    // (store::MailStore finds it). May be empty: a group with no members, a unit with no clerk.
+    // The accounts to deliver to, sorted and unique. May be empty: a group with no members, a
+    // unit with no clerk.
     std::vector<Id> accounts;
+    // inboxes[i] is the INBOX mailbox id of accounts[i] (read in the same snapshot); 0 when the
+    // account has no mail storage.
+    std::vector<std::uint64_t> inboxes;
 };
 
 class Directory {

@@ -1,15 +1,29 @@
 #include "directory/mail_storage.hpp"
 
+#include "store/operations.hpp"
+
 namespace govmail::directory {
 
-// TODO(directory): call the store's account provisioning (quota + default mailboxes) once
-// store/ publishes it; the directory record is already written in the same transaction.
-void provision_mail_storage(store::WriteScope&, Id, std::uint64_t) {}
+void provision_mail_storage(
+    store::WriteScope& scope, store::MailStore& store, Id account, std::uint64_t quota
+) {
+    store::StoreWriter writer(scope, store.schema(), store.settings());
+    writer.provision_account(account, quota);
+}
 
-// TODO(directory): the store's quota update, with provisioning.
-void set_mail_quota(store::WriteScope&, Id, std::uint64_t) {}
+void set_mail_quota(
+    store::WriteScope& scope, store::MailStore& store, Id account, std::uint64_t quota
+) {
+    store::StoreWriter writer(scope, store.schema(), store.settings());
+    writer.provision_account(account, quota);  // no-op when present; then the new quota
+    writer.set_quota(account, quota);
+}
 
-// TODO(directory): the store's account purge (every mailbox and message of the account).
-void purge_mail_storage(store::WriteScope&, Id) {}
+void purge_mail_storage(store::WriteScope& scope, store::MailStore& store, Id account) {
+    store::StoreWriter writer(scope, store.schema(), store.settings());
+    if (writer.reader().account(account)) {
+        writer.remove_account(account);
+    }
+}
 
 }  // namespace govmail::directory

@@ -333,7 +333,7 @@ Planned plan_rows(
 void apply_plan(
     Mutator& m,
     store::WriteScope& scope,
-    const Settings& settings,
+    const Context& context,
     const std::vector<RosterRow>& rows,
     const Plan& plan,
     const std::string& password_hash,
@@ -350,7 +350,7 @@ void apply_plan(
         spec.employee_id = row.employee_id;
         spec.address = plan.address;
         spec.password_hash = password_hash;
-        create_user(m, scope, settings, spec, now);
+        create_user(m, scope, context, spec, now);
         return;
     }
     auto before = m.person(plan.person);
@@ -563,7 +563,7 @@ DirResult<ImportReport> import_roster(
             const std::string& hash =
                 plan.kind == ChangeKind::Add ? hashes[next_password++] : std::string();
             try {
-                apply_plan(m, scope, context.settings, parsed.rows, plan, hash, now);
+                apply_plan(m, scope, context, parsed.rows, plan, hash, now);
             } catch (const DirectoryException& e) {
                 fail(
                     e.code(), "line " + std::to_string(parsed.rows[plan.row].line) + ": " + e.what()

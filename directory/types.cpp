@@ -197,10 +197,11 @@ Time system_now() {
 }
 
 Context::Context(
-    store::Env& env, store::Writer& writer, password::Hasher& hasher, Settings settings, Clock clock
+    store::MailStore& mail_store, password::Hasher& hasher, Settings settings, Clock clock
 )
-    : env(env)
-    , writer(writer)
+    : mail_store(mail_store)
+    , env(mail_store.env())
+    , writer(mail_store.writer())
     , hasher(hasher)
     , dbs(Dbs::open(env))
     , settings(std::move(settings))

@@ -34,6 +34,20 @@ TEST_F(AccountsTest, AddUserGeneratesAddressAndProvisions) {
     EXPECT_EQ(added->account->quota, 2ULL << 30);
     EXPECT_TRUE(added->account->must_change_password);
     EXPECT_TRUE(added->account->password_hash.starts_with("$argon2id$"));
+    // Its mail storage was made in the same write: quota and the default mailboxes.
+    auto storage = f.mail_store().read([&](const store::StoreReader& r) {
+        return r.account(added->account->id);
+    });
+    ASSERT_TRUE(storage && *storage);
+    EXPECT_EQ((*storage)->quota, 2ULL << 30);
+    auto mailboxes = f.mail_store().read([&](const store::StoreReader& r) {
+        return r.list_mailboxes(added->account->id).size();
+    });
+    EXPECT_EQ(*mailboxes, 6U);
+    auto inbox = f.directory.resolve("thanhnn.stttt@example.gov.vn");
+    ASSERT_TRUE(inbox);
+    ASSERT_EQ(inbox->inboxes.size(), 1U);
+    EXPECT_NE(inbox->inboxes[0], 0U);
     auto shown = f.admin.user("ThanhNN.STTTT@example.gov.vn");
     ASSERT_TRUE(shown);
     EXPECT_EQ(shown->unit.code, "STTTT");
@@ -43,8 +57,13 @@ TEST_F(AccountsTest, AddUserGeneratesAddressAndProvisions) {
 TEST_F(AccountsTest, CollisionsGetSuffixesAndAddressesAreNeverReused) {
     EXPECT_EQ(f.user("Nguyễn Ngọc Thanh", "STTTT"), "thanhnn.stttt@example.gov.vn");
     EXPECT_EQ(f.user("Nông Ngọc Thanh", "STTTT"), "thanhnn2.stttt@example.gov.vn");
+    Id deleted = f.directory.find_account("thanhnn.stttt@example.gov.vn")->id;
     ASSERT_TRUE(f.admin.delete_user("thanhnn.stttt@example.gov.vn"));
     EXPECT_FALSE(f.directory.resolve("thanhnn.stttt@example.gov.vn"));
+    // Its mail went with it.
+    EXPECT_FALSE(*f.mail_store().read([&](const store::StoreReader& r) {
+        return r.account(deleted);
+    }));
     // A new Thanh does not inherit the deleted officer's address (or their mail).
     EXPECT_EQ(f.user("Nguyễn Ngọc Thanh", "STTTT"), "thanhnn3.stttt@example.gov.vn");
     auto explicit_reuse = f.admin.add_user(

@@ -7,8 +7,7 @@
 #include "directory/admin.hpp"
 #include "directory/context.hpp"
 #include "directory/directory.hpp"
-#include "store/lmdb.hpp"
-#include "store/writer.hpp"
+#include "store/store.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -29,10 +28,9 @@ inline Settings test_settings() {
 class DirectoryFixture {
 public:
     explicit DirectoryFixture(Settings settings = test_settings())
-        : env_(store::Env::open({.path = dir_.path() / "store", .map_size = 64ULL << 20}))
-        , writer_(*env_, feed_)
+        : store_(store::MailStore::open({.path = dir_.path() / "store", .map_size = 64ULL << 20}))
         , hasher_(kCheap, 2)
-        , context_(*env_, writer_, hasher_, std::move(settings), [this] { return now.load(); })
+        , context_(*store_, hasher_, std::move(settings), [this] { return now.load(); })
         , admin(context_)
         , directory(context_) {}
 
@@ -76,13 +74,13 @@ public:
 
     Context& context() { return context_; }
 
+    store::MailStore& mail_store() { return *store_; }
+
     std::atomic<Time> now{1'700'000'000};
 
 private:
     govmail::test::TempDir dir_;
-    std::unique_ptr<store::Env> env_;
-    store::ChangeFeed feed_;
-    store::Writer writer_;
+    std::unique_ptr<store::MailStore> store_;
     password::Hasher hasher_;
     Context context_;
 

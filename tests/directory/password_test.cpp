@@ -82,12 +82,11 @@ TEST(Password, UnknownUserTimingMatchesWrongPassword) {
     Settings settings = test::test_settings();
     settings.policy.lock_after_failures = 0;  // the wrong-password samples must not lock
     govmail::test::TempDir dir;
-    auto env = store::Env::open({.path = dir.path() / "store", .map_size = 64ULL << 20});
-    store::ChangeFeed feed;
-    store::Writer writer(*env, feed);
+    auto mail_store =
+        store::MailStore::open({.path = dir.path() / "store", .map_size = 64ULL << 20});
     // A cost where hashing dominates (~2-4 ms) without making the test slow.
     password::Hasher hasher({.memory_kib = 4096, .iterations = 1, .parallelism = 1}, 1);
-    Context context(*env, writer, hasher, settings);
+    Context context(*mail_store, hasher, settings);
     Admin admin(context);
     Directory directory(context);
     ASSERT_TRUE(admin.add_unit({.code = "U", .name = "Sở Nội vụ"}));
