@@ -195,6 +195,31 @@ TEST_F(SmtpSession, MessageIsPassedExactlyAsReceived) {
     EXPECT_EQ(deliveries[0].envelope.client.address, "192.0.2.10");
 }
 
+TEST_F(SmtpSession, MessageOfExactlyTheDefaultLimitIsTaken) {
+    SessionConfig c = config();
+    ASSERT_EQ(c.max_message_size, 30U << 20);
+    CorePeer peer(c);
+    peer.send(
+        "EHLO c\r\nMAIL FROM:<a@x.example> SIZE=31457280\r\nRCPT TO:<bob@test.gov.vn>\r\nDATA\r\n"
+    );
+    const std::string line = std::string(78, 'q') + "\r\n";
+    std::string block;
+    while (block.size() + line.size() <= 64 * 1024) {
+        block += line;
+    }
+    std::size_t sent = 0;
+    while (sent + block.size() <= c.max_message_size) {
+        peer.send(block);
+        sent += block.size();
+    }
+    std::string rest(c.max_message_size - sent - 2, 'r');
+    peer.send(rest + "\r\n.\r\n");
+    EXPECT_EQ(peer.pending_for_test().back(), "250 2.0.0 message accepted as M1");
+    auto deliveries = peer.services().deliveries();
+    ASSERT_EQ(deliveries.size(), 1U);
+    EXPECT_EQ(deliveries[0].message.size(), c.max_message_size);
+}
+
 TEST_F(SmtpSession, ProtocolKeywords) {
     // RFC 3848, RFC 6531 4.3
     struct Case {
