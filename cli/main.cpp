@@ -2,6 +2,7 @@
 // (LMDB is safe across processes), so it works whether the daemon runs or not.
 
 #include "cli/commands.hpp"
+#include "cli/directory_commands.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -13,6 +14,13 @@ int main(int argc, char** argv) {
 
     govmail::cli::add_config_commands(app, context);
     govmail::cli::add_store_commands(app, context);
+    govmail::cli::add_unit_commands(app, context);
+    govmail::cli::add_user_commands(app, context);
+    govmail::cli::add_alias_commands(app, context);
+    govmail::cli::add_group_commands(app, context);
+    govmail::cli::add_staff_commands(app, context);
+    govmail::cli::add_search_commands(app, context);
+    govmail::cli::add_demo_commands(app, context);
 
     CLI11_PARSE(app, argc, argv);
     return context.exit_code;
