@@ -124,6 +124,10 @@ boost::system::result<std::string> encode_mutf7(std::string_view utf8) {
         if (c == detail::kInvalidCodePoint) {
             return SyntaxErrc::InvalidUtf8;
         }
+        // The decoder refuses U+0000, so the encoder must not produce it.
+        if (c == 0) {
+            return SyntaxErrc::Utf7Nul;
+        }
         if (is_direct(c)) {
             if (!run.empty()) {
                 flush_run(out, run);

@@ -27,7 +27,8 @@
 
 namespace govmail::imap {
 
-// UTF-8 -> modified UTF-7. Fails with SyntaxErrc::InvalidUtf8 when `utf8` is not strict UTF-8.
+// UTF-8 -> modified UTF-7. Fails with SyntaxErrc::InvalidUtf8 when `utf8` is not strict UTF-8,
+// and with SyntaxErrc::Utf7Nul for U+0000, which no mailbox name may contain.
 boost::system::result<std::string> encode_mutf7(std::string_view utf8);
 
 // Modified UTF-7 -> UTF-8, strictly as described above.

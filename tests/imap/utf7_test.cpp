@@ -101,6 +101,12 @@ TEST(Utf7, EncodeRefusesInvalidUtf8) {
     }
 }
 
+TEST(Utf7, EncodeRefusesNul) {
+    auto encoded = encode_mutf7(std::string("a\0b", 3));
+    ASSERT_FALSE(encoded);
+    EXPECT_EQ(encoded.error(), make_error_code(SyntaxErrc::Utf7Nul));
+}
+
 // Every name the encoder can produce decodes back, and decoding accepts nothing else: a name has
 // exactly one spelling.
 TEST(Utf7, CanonicalOverManyCodePoints) {
