@@ -256,6 +256,10 @@ std::optional<Event> Framer::on_marker() {
             limits_.max_command_literals - std::min(literal_bytes_, limits_.max_command_literals)) {
         return refuse_marker("[TOOBIG] Literal too large");
     }
+    // The CRLF kept after the header counts against the command length like the text.
+    if (text_.size() + 2 > limits_.max_command_length) {
+        return refuse_marker("Command line too long");
+    }
     text_ += "\r\n";
     mode_ = Mode::Decide;
     return std::nullopt;

@@ -150,7 +150,7 @@ FramerLimits max_literals(std::size_t count, std::uint64_t total) {
     return limits;
 }
 
-const std::string kBig(5000, 'x');
+const std::string big_literal(5000, 'x');
 
 INSTANTIATE_TEST_SUITE_P(
     Table,
@@ -240,8 +240,8 @@ INSTANTIATE_TEST_SUITE_P(
             non_sync(NonSyncLiterals::Minus)},
         Case{
             "LiteralMinusAllowsLargeSync",
-            "a1 APPEND INBOX {5000}\r\n" + kBig + "\r\n",
-            {"LIT a1 5000 sync #0 +0", "REQ a1 APPEND INBOX {5000}\\r\\n|" + kBig},
+            "a1 APPEND INBOX {5000}\r\n" + big_literal + "\r\n",
+            {"LIT a1 5000 sync #0 +0", "REQ a1 APPEND INBOX {5000}\\r\\n|" + big_literal},
             non_sync(NonSyncLiterals::Minus)},
         Case{
             "NonSyncNotSupported",
@@ -294,6 +294,12 @@ INSTANTIATE_TEST_SUITE_P(
             "a1 " + std::string(48, 'x') + "\r\na2 NOOP\r\n",
             {"ERR a1: Command line too long", "REQ a2 NOOP"},
             small(50)},
+        Case{
+            "LiteralHeaderCrlfCounts",
+            "a1 XX {3}\r\na2 NOOP\r\n",
+            {"ERR a1: Command line too long", "REQ a2 NOOP"},
+            small(10)
+        },
         Case{
             "LongLineEndingInNonSyncLiteral",
             "a1 " + std::string(60, 'x') + " {9+}\r\na3 NOOP\r\n\r\na2 NOOP\r\n",
@@ -390,7 +396,7 @@ TEST(Framer, LargeLiteralIsNotBufferedTwice) {
 TEST(Framer, LimitsCanChangeBetweenCommands) {
     net::InputBuffer input;
     Framer framer(non_sync(NonSyncLiterals::Minus));
-    std::string bytes = "a1 X {5000+}\r\n" + kBig + "\r\n";
+    std::string bytes = "a1 X {5000+}\r\n" + big_literal + "\r\n";
     auto space = input.prepare(bytes.size());
     std::copy(bytes.begin(), bytes.end(), space.begin());
     input.commit(bytes.size());
