@@ -13,7 +13,7 @@ namespace {
 using ParseFn = Command (*)(detail::Reader&, bool);
 
 template <typename T>
-Command parse_no_arguments(detail::Reader& r, bool) {
+Command parse_no_arguments(detail::Reader& r, bool /*uid*/) {
     r.end();
     return T{};
 }
@@ -159,7 +159,7 @@ boost::system::result<TaggedCommand, Error> parse_command(
     return parse(request, options);
 }
 
-void throw_exception_from_error(const Error& error, const boost::source_location&) {
+void throw_exception_from_error(const Error& error, const boost::source_location& /*loc*/) {
     throw std::runtime_error(error.tag + " BAD " + error.text);
 }
 

@@ -75,10 +75,10 @@ enum class NonSyncLiterals : std::uint8_t {
 };
 
 struct FramerLimits {
-    std::size_t max_command_length = 64 * 1024;         // command text, literal data excluded
-    std::uint64_t max_literal_size = 64ULL << 20;       // one literal
-    std::uint64_t max_command_literals = 256ULL << 20;  // all literals of one command
-    std::size_t max_literals = 1000;                    // literals in one command
+    std::size_t max_command_length = std::size_t{64} * 1024;  // command text, literal data excluded
+    std::uint64_t max_literal_size = 64ULL << 20;             // one literal
+    std::uint64_t max_command_literals = 256ULL << 20;        // all literals of one command
+    std::size_t max_literals = 1000;                          // literals in one command
     NonSyncLiterals non_sync = NonSyncLiterals::Plus;
 };
 

@@ -58,12 +58,12 @@ boost::system::result<std::uint32_t> parse_number(
 
 }  // namespace
 
-NumberSet::iterator::iterator(const Range* range, const Range* end)
+NumberSet::Iterator::Iterator(const Range* range, const Range* end)
     : range_(range)
     , end_(end)
     , value_(range != end ? range->first : 0) {}
 
-NumberSet::iterator& NumberSet::iterator::operator++() {
+NumberSet::Iterator& NumberSet::Iterator::operator++() {
     if (value_ == range_->last) {
         ++range_;
         value_ = range_ != end_ ? range_->first : 0;

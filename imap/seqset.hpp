@@ -51,33 +51,36 @@ public:
         friend bool operator==(const Range&, const Range&) = default;
     };
 
-    class iterator {
+    // Visits the numbers in ascending order.
+    class Iterator {
     public:
+        // NOLINTBEGIN(readability-identifier-naming): the names std::iterator_traits requires
         using iterator_category = std::forward_iterator_tag;
         using value_type = std::uint32_t;
         using difference_type = std::ptrdiff_t;
         using pointer = const std::uint32_t*;
         using reference = std::uint32_t;
+        // NOLINTEND(readability-identifier-naming)
 
-        iterator() = default;
+        Iterator() = default;
 
         std::uint32_t operator*() const { return value_; }
 
-        iterator& operator++();
+        Iterator& operator++();
 
-        iterator operator++(int) {
-            iterator copy = *this;
+        Iterator operator++(int) {
+            Iterator copy = *this;
             ++*this;
             return copy;
         }
 
-        friend bool operator==(const iterator& a, const iterator& b) {
+        friend bool operator==(const Iterator& a, const Iterator& b) {
             return a.range_ == b.range_ && (a.range_ == a.end_ || a.value_ == b.value_);
         }
 
     private:
         friend class NumberSet;
-        iterator(const Range* range, const Range* end);
+        Iterator(const Range* range, const Range* end);
 
         const Range* range_ = nullptr;
         const Range* end_ = nullptr;
@@ -106,9 +109,9 @@ public:
 
     std::span<const Range> ranges() const { return ranges_; }
 
-    iterator begin() const { return {ranges_.data(), ranges_.data() + ranges_.size()}; }
+    Iterator begin() const { return {ranges_.data(), ranges_.data() + ranges_.size()}; }
 
-    iterator end() const {
+    Iterator end() const {
         return {ranges_.data() + ranges_.size(), ranges_.data() + ranges_.size()};
     }
 

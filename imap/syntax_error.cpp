@@ -5,7 +5,7 @@
 namespace govmail::imap {
 namespace {
 
-class SyntaxCategory : public boost::system::error_category {
+class SyntaxCategory final : public boost::system::error_category {
 public:
     const char* name() const noexcept override { return "govmail.imap.syntax"; }
 

@@ -9,7 +9,7 @@ namespace govmail::imap::detail {
 // append-message = append-opts SP append-data
 // append-opts = [SP flag-list] [SP date-time]
 // append-data = literal / literal8 / "UTF8" SP "(" literal8 ")"
-Command parse_append(Reader& r, bool) {
+Command parse_append(Reader& r, bool /*uid*/) {
     Append append;
     r.space();
     append.mailbox = r.mailbox();

@@ -5,7 +5,7 @@
 
 namespace govmail::imap::detail {
 
-Command parse_login(Reader& r, bool) {
+Command parse_login(Reader& r, bool /*uid*/) {
     Login login;
     r.space();
     login.user = r.astring("user name");
@@ -14,7 +14,7 @@ Command parse_login(Reader& r, bool) {
     return login;
 }
 
-Command parse_authenticate(Reader& r, bool) {
+Command parse_authenticate(Reader& r, bool /*uid*/) {
     Authenticate auth;
     r.space();
     auth.mechanism = to_upper(r.atom("mechanism"));

@@ -24,7 +24,7 @@ Command parse_move(Reader& r, bool uid) {
     return move;
 }
 
-Command parse_uid_expunge(Reader& r, bool) {
+Command parse_uid_expunge(Reader& r, bool /*uid*/) {
     r.space();
     return UidExpunge{r.sequence_set(kCommandSet)};
 }

@@ -70,7 +70,7 @@ void parse_return_options(Reader& r, List& list) {
 
 }  // namespace
 
-Command parse_list(Reader& r, bool) {
+Command parse_list(Reader& r, bool /*uid*/) {
     List list;
     r.space();
     if (r.peek() == '(') {
@@ -97,7 +97,7 @@ Command parse_list(Reader& r, bool) {
     return list;
 }
 
-Command parse_lsub(Reader& r, bool) {
+Command parse_lsub(Reader& r, bool /*uid*/) {
     Lsub lsub;
     r.space();
     lsub.reference = r.mailbox();

@@ -85,15 +85,15 @@ std::string parse_use_attribute(Reader& r) {
 
 }  // namespace
 
-Command parse_select(Reader& r, bool) {
+Command parse_select(Reader& r, bool /*uid*/) {
     return parse_select_common(r, false);
 }
 
-Command parse_examine(Reader& r, bool) {
+Command parse_examine(Reader& r, bool /*uid*/) {
     return parse_select_common(r, true);
 }
 
-Command parse_create(Reader& r, bool) {
+Command parse_create(Reader& r, bool /*uid*/) {
     Create create;
     r.space();
     create.mailbox = r.mailbox();
@@ -120,12 +120,12 @@ Command parse_create(Reader& r, bool) {
     return create;
 }
 
-Command parse_delete(Reader& r, bool) {
+Command parse_delete(Reader& r, bool /*uid*/) {
     r.space();
     return Delete{r.mailbox()};
 }
 
-Command parse_rename(Reader& r, bool) {
+Command parse_rename(Reader& r, bool /*uid*/) {
     Rename rename;
     r.space();
     rename.from = r.mailbox();
@@ -134,12 +134,12 @@ Command parse_rename(Reader& r, bool) {
     return rename;
 }
 
-Command parse_subscribe(Reader& r, bool) {
+Command parse_subscribe(Reader& r, bool /*uid*/) {
     r.space();
     return Subscribe{r.mailbox()};
 }
 
-Command parse_unsubscribe(Reader& r, bool) {
+Command parse_unsubscribe(Reader& r, bool /*uid*/) {
     r.space();
     return Unsubscribe{r.mailbox()};
 }
@@ -178,7 +178,7 @@ std::vector<StatusItem> parse_status_items(Reader& r) {
     return items;
 }
 
-Command parse_status(Reader& r, bool) {
+Command parse_status(Reader& r, bool /*uid*/) {
     Status status;
     r.space();
     status.mailbox = r.mailbox();

@@ -14,7 +14,7 @@ constexpr std::size_t kMaxIdValue = 1024;
 
 // id = "ID" SP id-params-list
 // id-params-list = "(" *(string SP nstring) ")" / nil
-Command parse_id(Reader& r, bool) {
+Command parse_id(Reader& r, bool /*uid*/) {
     Id id;
     r.space();
     if (r.take_word("NIL")) {
@@ -46,7 +46,7 @@ Command parse_id(Reader& r, bool) {
 }
 
 // enable = "ENABLE" 1*(SP capability)
-Command parse_enable(Reader& r, bool) {
+Command parse_enable(Reader& r, bool /*uid*/) {
     Enable enable;
     r.space();
     do {
@@ -56,13 +56,13 @@ Command parse_enable(Reader& r, bool) {
 }
 
 // getquota = "GETQUOTA" SP quota-root-name
-Command parse_getquota(Reader& r, bool) {
+Command parse_getquota(Reader& r, bool /*uid*/) {
     r.space();
     return GetQuota{r.astring("quota root")};
 }
 
 // getquotaroot = "GETQUOTAROOT" SP mailbox
-Command parse_getquotaroot(Reader& r, bool) {
+Command parse_getquotaroot(Reader& r, bool /*uid*/) {
     r.space();
     return GetQuotaRoot{r.mailbox()};
 }
@@ -70,7 +70,7 @@ Command parse_getquotaroot(Reader& r, bool) {
 // setquota = "SETQUOTA" SP quota-root-name SP setquota-list
 // setquota-list = "(" [setquota-resource *(SP setquota-resource)] ")"
 // setquota-resource = resource-name SP resource-limit
-Command parse_setquota(Reader& r, bool) {
+Command parse_setquota(Reader& r, bool /*uid*/) {
     SetQuota set;
     r.space();
     set.root = r.astring("quota root");

@@ -1,7 +1,5 @@
 #include "tests/imap/command_dump.hpp"
 
-#include <cstdio>
-
 namespace govmail::imap::test {
 namespace {
 
@@ -9,6 +7,10 @@ template <class... Ts>
 struct Overloaded : Ts... {
     using Ts::operator()...;
 };
+
+// clang 14 has no class template argument deduction for aggregates.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::string join(const std::vector<std::string>& items, std::string_view separator = ",") {
     std::string out;
@@ -29,25 +31,18 @@ std::string quoted_list(const std::vector<std::string>& items) {
     return join(out);
 }
 
+std::string two_digits(unsigned value) {
+    return (value < 10 ? "0" : "") + std::to_string(value);
+}
+
 std::string date(const Date& d) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02u", d.year, d.month, d.day);
-    return buffer;
+    return std::to_string(d.year) + "-" + two_digits(d.month) + "-" + two_digits(d.day);
 }
 
 std::string date_time(const DateTime& dt) {
-    char buffer[48];
-    std::snprintf(
-        buffer,
-        sizeof buffer,
-        "%sT%02u:%02u:%02u%+d",
-        date(dt.date).c_str(),
-        dt.hour,
-        dt.minute,
-        dt.second,
-        dt.zone_minutes
-    );
-    return buffer;
+    return date(dt.date) + "T" + two_digits(dt.hour) + ":" + two_digits(dt.minute) + ":" +
+           two_digits(dt.second) + (dt.zone_minutes < 0 ? "" : "+") +
+           std::to_string(dt.zone_minutes);
 }
 
 std::string status_items(const std::vector<StatusItem>& items) {

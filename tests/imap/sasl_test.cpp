@@ -8,7 +8,7 @@ namespace {
 using namespace std::string_literals;
 
 TEST(Sasl, Base64RoundTrip) {
-    for (std::string bytes :
+    for (const std::string& bytes :
          {""s,
           "f"s,
           "fo"s,
@@ -62,7 +62,8 @@ TEST(Sasl, Plain) {
     auto as = parse_plain("vanthu@example.gov.vn\0alice\0secret"s);
     ASSERT_TRUE(as);
     EXPECT_EQ(as->authzid, "vanthu@example.gov.vn");
-    for (std::string bad : {"alice"s, "\0alice"s, "\0\0secret"s, "\0alice\0"s, "\0a\0b\0c"s}) {
+    for (const std::string& bad :
+         {"alice"s, "\0alice"s, "\0\0secret"s, "\0alice\0"s, "\0a\0b\0c"s}) {
         EXPECT_FALSE(parse_plain(bad));
     }
 }

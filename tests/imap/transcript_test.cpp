@@ -105,7 +105,8 @@ public:
     std::map<std::string, std::string> replies;
     std::string greeting = "* OK ready\r\n";
 
-    Result<> configure(const std::vector<std::pair<std::string, std::string>>&) override {
+    Result<> configure(const std::vector<std::pair<std::string, std::string>>& /*config*/)
+        override {
         return {};
     }
 
@@ -317,7 +318,8 @@ private:
         }
         c.out += "* PARSED " + dump(parsed->command) + "\r\n";
         const auto* auth = std::get_if<Authenticate>(&parsed->command);
-        if (std::holds_alternative<Idle>(parsed->command) || (auth && !auth->initial_response)) {
+        if (std::holds_alternative<Idle>(parsed->command) ||
+            (auth != nullptr && !auth->initial_response)) {
             c.idle = std::holds_alternative<Idle>(parsed->command);
             c.waiting_tag = parsed->tag;
             c.out += c.idle ? "+ idling\r\n" : "+ \r\n";
@@ -327,7 +329,7 @@ private:
         c.out += parsed->tag + " OK done\r\n";
     }
 
-    void handle_line(Conn& c, const std::string& text) {
+    static void handle_line(Conn& c, const std::string& text) {
         std::string tag = std::exchange(c.waiting_tag, {});
         if (c.idle) {
             c.out += text == "DONE" ? tag + " OK IDLE done\r\n" : tag + " BAD Expected DONE\r\n";
@@ -350,7 +352,7 @@ private:
 };
 
 std::filesystem::path transcript_dir() {
-    const char* source = std::getenv("GOVMAIL_SOURCE_DIR");
+    const char* source = std::getenv("GOVMAIL_SOURCE_DIR");  // NOLINT(concurrency-mt-unsafe)
     return std::filesystem::path(source != nullptr ? source : ".") /
            "tests/transcripts/imap/parser";
 }
