@@ -19,8 +19,8 @@
 // control characters, "..") is the session's call, not the parser's.
 //
 // Errors are returned, never thrown: the text says what was wrong, prefixed by the command
-// ("FETCH: unknown attribute \"FLAG\""), for "<tag> BAD <text>". A line without a valid tag gives
-// tag "*". Only grammar is checked here; state (is a mailbox selected?), capability (was
+// ("FETCH: unknown fetch attribute \"FLAG\""), for "<tag> BAD <text>". A line without a valid tag
+// gives tag "*". Only grammar is checked here; state (is a mailbox selected?), capability (was
 // CONDSTORE enabled?) and charset support (BADCHARSET) are the session's.
 //
 // Limits: SEARCH nesting depth (ParseOptions::max_search_depth) and the sizes of ID fields
@@ -176,7 +176,7 @@ struct Status {
 struct AppendMessage {
     std::vector<std::string> flags;
     std::optional<DateTime> internal_date;
-    std::string data;
+    std::string data;     // as sent; the parser does not look inside (NUL included)
     bool binary = false;  // sent as "~{n}" (RFC 3516 4.4): may contain NUL and 8-bit
     bool utf8 = false;    // sent as UTF8 (~{n}) (RFC 6855 4)
 };
