@@ -1,0 +1,147 @@
+// govmailctl's directory commands, run as the real binary: the forms scripts depend on
+// (issue 4), output formats, one-line errors and exit codes.
+
+#include "tests/support/process.hpp"
+#include "tests/support/temp_dir.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+namespace govmail::test {
+namespace {
+
+class Govmailctl : public testing::Test {
+protected:
+    Govmailctl() {
+        write_file(
+            conf_,
+            "hostname = \"mail.example.gov.vn\"\ndomains = [\"example.gov.vn\"]\n"
+            "data_dir = \"" +
+                (dir_.path() / "var").string() +
+                "\"\n"
+                "[directory]\nargon2_memory = \"64KB\"\nargon2_iterations = 1\n"
+        );
+    }
+
+    RunResult ctl(std::vector<std::string> args, const std::string& input = "") {
+        args.insert(args.begin(), {bin("govmailctl"), "-c", conf_.string()});
+        return run(args, input);
+    }
+
+    TempDir dir_;
+    std::filesystem::path conf_ = dir_ / "govmail.toml";
+};
+
+TEST_F(Govmailctl, UnitAndUserContractForms) {
+    auto unit = ctl(
+        {"unit",
+         "add",
+         "000.00.15.H29",
+         "--name",
+         "Sở Thông tin và Truyền thông",
+         "--kind",
+         "department"}
+    );
+    ASSERT_EQ(unit.status, 0) << unit.output;
+    EXPECT_NE(unit.output.find("stttt@example.gov.vn"), std::string::npos) << unit.output;
+
+    auto explicit_add =
+        ctl({"user",
+             "add",
+             "thanhnn.stttt@example.gov.vn",
+             "--name",
+             "Nguyễn Ngọc Thanh",
+             "--unit",
+             "000.00.15.H29",
+             "--title",
+             "Giám đốc",
+             "--password-stdin"},
+            "mat-khau-dai-123\n");
+    ASSERT_EQ(explicit_add.status, 0) << explicit_add.output;
+
+    auto generated = ctl(
+        {"user", "add", "--name", "Đặng Đình Đức", "--unit", "000.00.15.H29", "--format", "json"}
+    );
+    ASSERT_EQ(generated.status, 0) << generated.output;
+    auto created = nlohmann::json::parse(generated.output);
+    EXPECT_EQ(created[0]["address"], "ducdd.stttt@example.gov.vn");
+    EXPECT_EQ(created[0]["password"].get<std::string>().size(), 12U);
+
+    auto list = ctl({"user", "list", "--unit", "000.00.15.H29", "--format", "json"});
+    ASSERT_EQ(list.status, 0) << list.output;
+    auto users = nlohmann::json::parse(list.output);
+    ASSERT_EQ(users.size(), 2U);
+    EXPECT_EQ(users[0]["name"], "Đặng Đình Đức");  // by given name: Đức < Thanh
+    EXPECT_EQ(users[1]["title"], "Giám đốc");
+
+    ASSERT_EQ(ctl({"user", "disable", "thanhnn.stttt@example.gov.vn"}).status, 0);
+    auto csv = ctl({"user", "show", "thanhnn.stttt@example.gov.vn", "--format", "csv"});
+    EXPECT_NE(csv.output.find("address,name,title,unit,state"), std::string::npos) << csv.output;
+    EXPECT_NE(csv.output.find(",disabled,"), std::string::npos) << csv.output;
+    ASSERT_EQ(ctl({"user", "enable", "thanhnn.stttt@example.gov.vn"}).status, 0);
+    auto passwd =
+        ctl({"user", "passwd", "thanhnn.stttt@example.gov.vn", "--password-stdin"},
+            "moi-mat-khau-456\n");
+    EXPECT_EQ(passwd.status, 0) << passwd.output;
+
+    auto table = ctl({"search", "duc"});
+    ASSERT_EQ(table.status, 0);
+    EXPECT_NE(table.output.find("KIND    NAME"), std::string::npos) << table.output;
+    EXPECT_NE(table.output.find("Đặng Đình Đức"), std::string::npos) << table.output;
+}
+
+TEST_F(Govmailctl, ErrorsAreOneLineWithNonZeroExit) {
+    auto missing = ctl({"user", "show", "nobody@example.gov.vn"});
+    EXPECT_EQ(missing.status, 2);
+    EXPECT_EQ(missing.output, "govmailctl: no account nobody@example.gov.vn\n");
+    auto bad_kind = ctl({"unit", "add", "X", "--name", "Y", "--kind", "galaxy"});
+    EXPECT_EQ(bad_kind.status, 2);
+    EXPECT_EQ(
+        bad_kind.output,
+        "govmailctl: unknown unit kind \"galaxy\" (ministry, province, department, district, "
+        "commune, division, other)\n"
+    );
+    for (const char* group : {"unit", "user", "alias", "group", "staff", "search", "demo"}) {
+        auto help = ctl({group, "--help"});
+        EXPECT_EQ(help.status, 0) << group;
+        EXPECT_NE(help.output.find("Usage"), std::string::npos) << group;
+    }
+}
+
+TEST_F(Govmailctl, StaffImportReportsBadRowsAndWritesPrivateCredentials) {
+    ASSERT_EQ(ctl({"unit", "add", "SYT", "--name", "Sở Y tế"}).status, 0);
+    auto roster = dir_ / "roster.csv";
+    write_file(roster, "full_name,unit_code,employee_id\nLê Thị Lan,SYT,A1\nTrần Văn B,NOPE,A2\n");
+    auto bad = ctl({"staff", "import", roster.string()});
+    EXPECT_EQ(bad.status, 1);
+    EXPECT_NE(bad.output.find(roster.string() + ":3: unknown unit code NOPE"), std::string::npos)
+        << bad.output;
+    EXPECT_FALSE(std::filesystem::exists(roster.string() + ".credentials.csv"));
+
+    write_file(roster, "full_name,unit_code,employee_id\nLê Thị Lan,SYT,A1\n");
+    auto dry = ctl({"staff", "import", roster.string(), "--dry-run"});
+    EXPECT_EQ(dry.status, 0) << dry.output;
+    EXPECT_NE(
+        dry.output.find("line 2: add Lê Thị Lan (SYT) lanlt.syt@example.gov.vn"), std::string::npos
+    ) << dry.output;
+
+    auto credentials = dir_ / "credentials.csv";
+    auto good = ctl({"staff", "import", roster.string(), "--credentials", credentials.string()});
+    ASSERT_EQ(good.status, 0) << good.output;
+
+    struct stat st {};
+
+    ASSERT_EQ(::stat(credentials.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600U);
+    EXPECT_NE(read_file(credentials).find("lanlt.syt@example.gov.vn,"), std::string::npos);
+    auto again =
+        ctl({"staff", "import", roster.string(), "--credentials", (dir_ / "c2.csv").string()});
+    EXPECT_EQ(again.status, 0);
+    EXPECT_NE(again.output.find("0 to add, 0 to update, 1 unchanged"), std::string::npos)
+        << again.output;
+}
+
+}  // namespace
+}  // namespace govmail::test
