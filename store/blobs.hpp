@@ -8,23 +8,24 @@
 // message records. When the count reaches zero the blob and its chunks are deleted in the same
 // transaction.
 //
-// Bytes live in LMDB in chunks of chunk_size bytes (kDefaultChunkSize, measured with
-// bench/store_churn: a chunk fills exactly one 4 KiB overflow page, so LMDB never has to search
-// its free list for a run of contiguous pages and years of deliveries and expunges do not
-// fragment the file; see store/README.md for the figures). The parsed mime::MessageInfo is
-// stored beside the blob, chunked the same way, once per blob.
+// Bytes live in LMDB in chunks of chunk_size bytes (kDefaultChunkSize, chosen by measuring with
+// bench/store_churn: a chunk fills exactly four 4 KiB overflow pages, short enough that LMDB
+// finds such runs in its free list, long enough that new mail is written in runs rather than
+// scattered over single free pages; see store/README.md for the figures). The parsed
+// mime::MessageInfo is stored beside the blob, chunked the same way, once per blob.
 //
 // Parse once, outside the writer: the caller (SMTP delivery, IMAP APPEND) runs mime::analyze and
 // hashes the bytes on its own thread, then hands the PreparedMessage to a write operation, which
 // only stores.
 //
-//     store::PreparedMessage msg(std::move(raw), mime::analyze(raw_view).serialize());
-//     co_await store.append(inbox, msg, {});
+//     std::string info = mime::analyze(raw).serialize();
+//     store::PreparedMessage msg(std::move(raw), std::move(info));
+//     co_await store.append(inbox, std::move(msg), {});
 //
 // Reading is zero-copy: a BlobView hands out string_views into the memory map, valid while the
 // read transaction that produced it lives (never across a co_await). A range read touches only
 // the chunks that hold the range, so BODY[2.1]<0.1000> of a 20 MB message reads one or two
-// 4 KB chunks:
+// 16 KB chunks:
 //
 //     store.read([&](const StoreReader& r) {
 //         auto blob = r.blob(record.blob);
@@ -40,8 +41,9 @@
 
 namespace govmail::store {
 
-// One overflow page of a 4 KiB-page LMDB environment holds 4096 - 16 header bytes.
-inline constexpr std::uint32_t kDefaultChunkSize = 4080;
+// Four 4 KiB overflow pages minus LMDB's 16-byte page header: the chunk size that kept both the
+// file size and the delivery speed steady under churn (store/README.md, bench/README.md).
+inline constexpr std::uint32_t kDefaultChunkSize = 4 * 4096 - 16;
 inline constexpr std::uint32_t kMinChunkSize = 256;
 inline constexpr std::uint32_t kMaxChunkSize = 16U << 20;
 

@@ -2,7 +2,9 @@
 
 #include "core/log.hpp"
 
+#include <cstring>
 #include <sys/stat.h>
+#include <vector>
 
 namespace govmail::store {
 namespace {
@@ -124,6 +126,42 @@ std::uint64_t Env::file_size() const {
     std::error_code ec;
     auto size = std::filesystem::file_size(options_.path / "data.mdb", ec);
     return ec ? 0 : size;
+}
+
+Env::Space Env::space() const {
+    Space space;
+    space.file_size = file_size();
+    MDB_envinfo info{};
+    mdb_env_info(env_, &info);
+    MDB_stat env_stat{};
+    mdb_env_stat(env_, &env_stat);
+    space.page_size = env_stat.ms_psize;
+    space.high_water = (info.me_last_pgno + 1) * space.page_size;
+    std::vector<MDB_dbi> dbis = {0, 1};  // LMDB's free list and main database
+    {
+        std::lock_guard lock(databases_mutex_);
+        for (const auto& [name, dbi] : databases_) {
+            dbis.push_back(dbi);
+        }
+    }
+    read([&](const ReadTxn& txn) {
+        for (MDB_dbi dbi : dbis) {
+            MDB_stat stat{};
+            check_lmdb(mdb_stat(txn.handle(), dbi, &stat), "mdb_stat");
+            space.used += (stat.ms_branch_pages + stat.ms_leaf_pages + stat.ms_overflow_pages) *
+                          space.page_size;
+        }
+        // Each free-list record is an ID list whose first word is its length.
+        Cursor cursor = txn.cursor(0);
+        for (bool ok = cursor.first(); ok; ok = cursor.next()) {
+            std::size_t count = 0;  // an MDB_ID (midl.h)
+            if (cursor.value().size() >= sizeof count) {
+                std::memcpy(&count, cursor.value().data(), sizeof count);
+            }
+            space.free += count * space.page_size;
+        }
+    });
+    return space;
 }
 
 std::optional<std::string_view> TxnBase::get(MDB_dbi dbi, std::string_view key) const {

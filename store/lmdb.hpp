@@ -83,6 +83,19 @@ public:
     // Size of data.mdb on disk, in bytes.
     std::uint64_t file_size() const;
 
+    // Where the space of the environment goes, for benchmarks and monitoring.
+    struct Space {
+        std::uint64_t page_size = 0;
+        std::uint64_t file_size = 0;   // data.mdb on disk (never shrinks)
+        std::uint64_t high_water = 0;  // bytes up to the highest page ever used
+        std::uint64_t used = 0;        // pages of every database's B-tree, in bytes
+        std::uint64_t free = 0;        // pages on the free list (reused before the file grows)
+    };
+
+    // Counts pages in the databases opened with database(). Reads the whole free list: cheap,
+    // but not for every request.
+    Space space() const;
+
 private:
     friend class ReadTxn;
 
@@ -90,7 +103,7 @@ private:
 
     MDB_env* env_ = nullptr;
     Options options_;
-    std::mutex databases_mutex_;
+    mutable std::mutex databases_mutex_;
     std::map<std::string, MDB_dbi, std::less<>> databases_;
     mutable std::shared_mutex resize_mutex_;
 };

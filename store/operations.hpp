@@ -195,7 +195,7 @@ public:
     // referenced by every record), one record per target. Each target gets its own outcome, in
     // order: an account over its quota gets Errc::OverQuota, a missing mailbox NotFound, and the
     // others are delivered. Throws only for errors of the whole write (e.g. Corrupted).
-    std::vector<StoreResult<Appended>> deliver(
+    [[nodiscard]] std::vector<StoreResult<Appended>> deliver(
         const PreparedMessage& message,
         std::span<const DeliveryTarget> targets,
         UnixTime internal_date
@@ -228,8 +228,9 @@ public:
 
     // The first SELECT of a session (not EXAMINE) claims \Recent (RFC 3501 2.3.2): returns the
     // UIDs that are recent for this session, and no other session will see them as recent.
-    // nullopt when there was nothing to claim (nothing is written then).
-    std::optional<UidRange> claim_recent(MailboxId mailbox);
+    // nullopt when there was nothing to claim (nothing is written then). Not published on the
+    // change feed: HIGHESTMODSEQ does not change, and only this session's view of \Recent does.
+    [[nodiscard]] std::optional<UidRange> claim_recent(MailboxId mailbox);
 
     // ---- blobs held by other modules -----------------------------------------------------------
 

@@ -39,6 +39,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -87,7 +88,7 @@ public:
 
     // Runs op(StoreWriter&) on the writer thread; resumes after the durable commit.
     template <typename Op>
-    net::asio::awaitable<WriteResult<Op>> write(Op op);
+    [[nodiscard]] net::asio::awaitable<WriteResult<Op>> write(Op op);
 
     // The same, blocking the calling thread (tools, tests). Never from the writer thread.
     template <typename Op>
@@ -95,44 +96,55 @@ public:
 
     // ---- conveniences: one StoreWriter call each -----------------------------------------------
 
-    net::asio::awaitable<StoreResult<ProvisionResult>> provision_account(
+    [[nodiscard]] net::asio::awaitable<StoreResult<ProvisionResult>> provision_account(
         AccountId account, std::uint64_t quota
     );
-    net::asio::awaitable<StoreResult<void>> set_quota(AccountId account, std::uint64_t quota);
-    net::asio::awaitable<StoreResult<std::uint64_t>> remove_account(AccountId account);
+    [[nodiscard]] net::asio::awaitable<StoreResult<void>> set_quota(
+        AccountId account, std::uint64_t quota
+    );
+    [[nodiscard]] net::asio::awaitable<StoreResult<std::uint64_t>> remove_account(AccountId account
+    );
 
-    net::asio::awaitable<StoreResult<MailboxId>> create_mailbox(
+    [[nodiscard]] net::asio::awaitable<StoreResult<MailboxId>> create_mailbox(
         AccountId account, std::string name, SpecialUse special_use = SpecialUse::None
     );
-    net::asio::awaitable<StoreResult<void>> rename_mailbox(
+    [[nodiscard]] net::asio::awaitable<StoreResult<void>> rename_mailbox(
         AccountId account, std::string from, std::string to
     );
-    net::asio::awaitable<StoreResult<void>> delete_mailbox(AccountId account, std::string name);
-    net::asio::awaitable<StoreResult<bool>> subscribe(AccountId account, std::string name);
-    net::asio::awaitable<StoreResult<bool>> unsubscribe(AccountId account, std::string name);
+    [[nodiscard]] net::asio::awaitable<StoreResult<void>> delete_mailbox(
+        AccountId account, std::string name
+    );
+    [[nodiscard]] net::asio::awaitable<StoreResult<bool>> subscribe(
+        AccountId account, std::string name
+    );
+    [[nodiscard]] net::asio::awaitable<StoreResult<bool>> unsubscribe(
+        AccountId account, std::string name
+    );
 
-    net::asio::awaitable<StoreResult<std::vector<StoreResult<Appended>>>> deliver(
+    [[nodiscard]] net::asio::awaitable<StoreResult<std::vector<StoreResult<Appended>>>> deliver(
         PreparedMessage message, std::vector<DeliveryTarget> targets, UnixTime internal_date
     );
-    net::asio::awaitable<StoreResult<Appended>> append(
+    [[nodiscard]] net::asio::awaitable<StoreResult<Appended>> append(
         MailboxId mailbox, PreparedMessage message, AppendOptions options
     );
-    net::asio::awaitable<StoreResult<FlagResult>> store_flags(
+    [[nodiscard]] net::asio::awaitable<StoreResult<FlagResult>> store_flags(
         MailboxId mailbox, std::vector<UidRange> uids, FlagUpdate update
     );
-    net::asio::awaitable<StoreResult<CopyResult>> copy(
+    [[nodiscard]] net::asio::awaitable<StoreResult<CopyResult>> copy(
         MailboxId from, std::vector<UidRange> uids, MailboxId to
     );
-    net::asio::awaitable<StoreResult<MoveResult>> move(
+    [[nodiscard]] net::asio::awaitable<StoreResult<MoveResult>> move(
         MailboxId from, std::vector<UidRange> uids, MailboxId to
     );
     // Without `uids`: EXPUNGE; with: UID EXPUNGE.
-    net::asio::awaitable<StoreResult<ExpungeResult>> expunge(
+    [[nodiscard]] net::asio::awaitable<StoreResult<ExpungeResult>> expunge(
         MailboxId mailbox, std::optional<std::vector<UidRange>> uids
     );
     // Reads first and only writes when there is something to claim, so that SELECT of a
     // mailbox without new mail costs no commit.
-    net::asio::awaitable<StoreResult<std::optional<UidRange>>> claim_recent(MailboxId mailbox);
+    [[nodiscard]] net::asio::awaitable<StoreResult<std::optional<UidRange>>> claim_recent(
+        MailboxId mailbox
+    );
 
 private:
     explicit MailStore(const Options& options);
@@ -144,9 +156,26 @@ private:
     std::unique_ptr<Writer> writer_;  // last: stopped first
 };
 
+namespace detail {
+
+// Types that point into the memory map: returning one from read() would leave it dangling.
+template <typename T>
+inline constexpr bool kViewOfTransaction =
+    std::is_same_v<T, BlobView> || std::is_same_v<T, MessageInfoBytes> ||
+    std::is_same_v<T, std::string_view>;
+
+template <typename T>
+inline constexpr bool kViewOfTransaction<std::optional<T>> = kViewOfTransaction<T>;
+
+}  // namespace detail
+
 template <typename Fn>
 MailStore::ReadResult<Fn> MailStore::read(Fn&& fn) const {
     using Value = std::invoke_result_t<Fn&, const StoreReader&>;
+    static_assert(
+        !detail::kViewOfTransaction<Value>,
+        "copy the bytes inside the read block: views die with its transaction"
+    );
     try {
         ReadTxn txn = env_->begin_read();
         StoreReader reader(txn, schema_);

@@ -38,6 +38,7 @@
 #include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <type_traits>
 #include <vector>
@@ -154,33 +155,40 @@ public:
         try {
             if constexpr (std::is_void_v<Value>) {
                 op_(scope);
-                outcome_ = Outcome();
+                outcome_.emplace();
             } else {
-                outcome_ = Outcome(op_(scope));
+                outcome_.emplace(op_(scope));
             }
         } catch (const MapFull&) {
             throw;  // the whole batch is retried with a bigger map
         } catch (const StoreException& e) {
-            outcome_ = Outcome(boost::system::in_place_error, make_error_code(e.code()));
+            fail(make_error_code(e.code()));
         } catch (const std::exception& e) {
             report_unexpected(e);
-            outcome_ = Outcome(boost::system::in_place_error, make_error_code(Errc::Temporary));
+            fail(make_error_code(Errc::Temporary));
         }
     }
 
+    // in_place_error: a result<bool> would otherwise take the error code for a value.
     void fail(boost::system::error_code ec) override {
-        outcome_ = Outcome(boost::system::in_place_error, ec);
+        outcome_.emplace(boost::system::in_place_error, ec);
     }
 
-    void complete() override { deliver_(std::move(outcome_)); }
+    void complete() override {
+        if (!outcome_) {
+            fail(make_error_code(Errc::Temporary));
+        }
+        deliver_(std::move(*outcome_));
+    }
 
-    bool succeeded() const override { return outcome_.has_value(); }
+    bool succeeded() const override { return outcome_ && outcome_->has_value(); }
 
 private:
     Op op_;
     Deliver deliver_;
-    // in_place_error: a result<bool> would otherwise take the error code for a value.
-    Outcome outcome_{boost::system::in_place_error, make_error_code(Errc::Temporary)};
+    // Built in place rather than assigned: GCC 12 sees the moved-from alternative of a
+    // result's variant as maybe uninitialised.
+    std::optional<Outcome> outcome_;
 };
 
 template <typename Op>

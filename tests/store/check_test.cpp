@@ -13,7 +13,7 @@ protected:
     void SetUp() override {
         StoreTest::SetUp();
         inbox_ = provision(1);
-        msg_ = std::make_unique<PreparedMessage>(message(10'000, 1));
+        msg_ = std::make_unique<PreparedMessage>(message(kSize, 1));
         append(inbox_, *msg_, {.flags = kSeen});
         append(inbox_, message(500, 2));
         expect_consistent();
@@ -40,6 +40,9 @@ protected:
     BlobInfo blob_info() {
         return *read([&](const StoreReader& r) { return r.blob_info(msg_->hash()); });
     }
+
+    // Four chunks, the last one short.
+    static constexpr std::size_t kSize = 3 * kDefaultChunkSize + 100;
 
     MailboxId inbox_ = 0;
     std::unique_ptr<PreparedMessage> msg_;
@@ -75,9 +78,9 @@ TEST_F(CheckTest, DamagedBytes) {
 
 TEST_F(CheckTest, MissingChunk) {
     damage([&](WriteTxn& txn, const Schema& s) {
-        txn.erase(s.blob_chunks, detail::chunk_key(msg_->hash(), 2));
+        txn.erase(s.blob_chunks, detail::chunk_key(msg_->hash(), 3));
     });
-    expect_fault("blob " + msg_->hash().hex() + ": 2 chunks holding");
+    expect_fault("blob " + msg_->hash().hex() + ": 3 chunks holding");
 }
 
 TEST_F(CheckTest, WrongMailboxCounts) {
@@ -98,7 +101,7 @@ TEST_F(CheckTest, WrongAccountUsage) {
         AccountStorage a{.account = 1, .used_bytes = 5};
         txn.put(s.accounts, detail::account_key(1), detail::encode_account(a));
     });
-    expect_fault("account 1: used bytes 5, messages say 10500");
+    expect_fault("account 1: used bytes 5, messages say " + std::to_string(kSize + 500));
 }
 
 TEST_F(CheckTest, NameIndexDisagrees) {
