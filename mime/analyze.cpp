@@ -80,9 +80,9 @@ private:
         p.content_id = c.id.value_or(std::string());
         p.lines = n.lines;
         p.opaque = n.opaque;
-        const std::string_view body = p.body.slice(raw_);
-        p.decoded_size = n.kind == NodeKind::Leaf ? detail::decoded_length(body, p.encoding)
-                                                  : std::optional<std::uint64_t>(body.size());
+        // The same rule as decode_part_body() for every part, composite ones included, so that
+        // BINARY.SIZE and BINARY always agree.
+        p.decoded_size = detail::decoded_length(p.body.slice(raw_), p.encoding);
         if (n.kind == NodeKind::Message) {
             p.message_header = range_of(n.message->header_begin, n.message->header_end);
             p.message_text = range_of(n.message->body_begin, n.message->body_end);

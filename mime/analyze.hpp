@@ -42,6 +42,8 @@
 
 namespace govmail::mime {
 
+// The defaults bound a hostile message to 10,000 listed parts and a recursion of 64 levels (a
+// few hundred bytes of stack each); raising max_depth raises the stack needed accordingly.
 struct Limits {
     std::size_t max_depth = 64;     // nesting of multiparts and message/rfc822 parts
     std::size_t max_parts = 10000;  // MIME entities analysed per message

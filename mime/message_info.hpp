@@ -87,8 +87,8 @@ struct Part {
     std::string content_id;  // Content-ID as written (with its angle brackets), "" when absent
 
     std::uint64_t lines = 0;  // line breaks (LF) in `body`: the IMAP body-fld-lines
-    // Octets after transfer decoding: BINARY.SIZE (RFC 3516). nullopt when the encoding is
-    // unknown, so BINARY must answer UNKNOWN-CTE.
+    // Octets after transfer decoding, the length of decode_part_body(): BINARY.SIZE (RFC 3516).
+    // nullopt when the encoding is unknown, so BINARY must answer UNKNOWN-CTE.
     std::optional<std::uint64_t> decoded_size;
 
     // A multipart or message part that was not analysed inside (nesting or part limits, or a
@@ -174,8 +174,8 @@ struct MessageInfoView {
     std::string_view imap_bodystructure;
     std::string_view imap_body;
 
-    // nullopt when `bytes` is not a serialized MessageInfo of a known version. The views point
-    // into `bytes`.
+    // nullopt when `bytes` is not a serialized MessageInfo of a known version. Only the prefix
+    // read here is checked (bounds, ranges inside `size`); the views point into `bytes`.
     static std::optional<MessageInfoView> parse(std::string_view bytes) noexcept;
 };
 

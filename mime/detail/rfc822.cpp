@@ -447,8 +447,8 @@ std::vector<Param> join_continuations(std::vector<RawParam> raw) {
     for (auto& [base, segments] : continued) {
         const bool extended = segments.parts.begin()->second.second;
         std::string value;
-        for (auto& [index, part] : segments.parts) {
-            value += part.first;
+        for (const auto& segment : segments.parts) {
+            value += segment.second.first;
         }
         ordered.emplace_back(segments.order, Param{extended ? base + "*" : base, std::move(value)});
     }
@@ -457,7 +457,8 @@ std::vector<Param> join_continuations(std::vector<RawParam> raw) {
     });
     std::vector<Param> params;
     params.reserve(ordered.size());
-    for (auto& [order, param] : ordered) {
+    for (auto& entry : ordered) {
+        Param& param = entry.second;  // not a structured binding: clang 14 cannot capture those
         const bool duplicate = std::any_of(params.begin(), params.end(), [&](const Param& p) {
             return p.name == param.name;
         });

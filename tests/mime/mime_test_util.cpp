@@ -120,7 +120,7 @@ void expect_consistent(std::string_view raw, const MessageInfo& info) {
         EXPECT_EQ(p.lines, static_cast<std::uint64_t>(std::count(body.begin(), body.end(), '\n')));
         const auto decoded = decode_part_body(raw, p);
         EXPECT_EQ(decoded.has_value(), p.decoded_size.has_value());
-        if (decoded && p.decoded_size && !p.is_multipart() && !p.is_message()) {
+        if (decoded && p.decoded_size) {
             EXPECT_EQ(decoded->size(), *p.decoded_size);
         }
         EXPECT_FALSE(p.type.empty());

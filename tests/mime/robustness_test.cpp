@@ -9,6 +9,7 @@
 
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace govmail::mime {
@@ -180,12 +181,47 @@ INSTANTIATE_TEST_SUITE_P(
          "Content-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!====@@@@"},
         {"UuencodeWithoutBegin",
          "Content-Type: text/plain\r\nContent-Transfer-Encoding: x-uuencode\r\n\r\n%2&5L\r\n"},
+        // Found by mime_fuzz: BINARY.SIZE of a multipart with an unknown encoding.
+        {"MultipartUnknownEncoding",
+         "Content-Type: multipart/mixed; boundary=b\r\nContent-Transfer-Encoding: quo\r\n\r\n"
+         "--b\r\n\r\nx\r\n--b--\r\n"},
         {"MixedLineEnds",
          "Content-Type: multipart/mixed; boundary=b\n\r\n--b\r\nContent-Type: text/plain\n\nx\r"
          "\n--b--\n"},
     }),
     [](const auto& info) { return std::string(info.param.name); }
 );
+
+// analyze() runs on the store's worker threads at the same time: GMime and ICU state must not
+// leak between threads.
+TEST(Threads, ConcurrentAnalysesAgree) {
+    std::vector<std::string> raws;
+    std::vector<MessageInfo> expected;
+    for (const std::string& file : test::corpus_files()) {
+        raws.push_back(test::load_corpus(file));
+        expected.push_back(analyze(raws.back()));
+    }
+    std::vector<int> mismatches(4, 0);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < mismatches.size(); ++t) {
+        threads.emplace_back([&, t] {
+            for (int round = 0; round < 20; ++round) {
+                for (std::size_t i = 0; i < raws.size(); ++i) {
+                    const std::size_t k = (i + t * 5) % raws.size();
+                    const MessageInfo info = analyze(raws[k]);
+                    if (!(info == expected[k]) || extract_text(raws[k], info).empty() !=
+                                                      extract_text(raws[k], expected[k]).empty()) {
+                        ++mismatches[t];
+                    }
+                }
+            }
+        });
+    }
+    for (std::thread& thread : threads) {
+        thread.join();
+    }
+    EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
 
 // Random byte mutations of every corpus message (fixed seed): each result must stay consistent.
 TEST(Mutation, CorpusMessagesSurviveRandomDamage) {
