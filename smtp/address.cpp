@@ -1,5 +1,6 @@
 #include "smtp/address.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <array>
 
@@ -314,17 +315,7 @@ boost::system::result<void, AddressError> check_lengths(const MailboxParse& pars
 }  // namespace
 
 bool Mailbox::utf8() const {
-    for (char c : local_part) {
-        if (non_ascii(c)) {
-            return true;
-        }
-    }
-    for (char c : domain) {
-        if (non_ascii(c)) {
-            return true;
-        }
-    }
-    return false;
+    return std::ranges::any_of(local_part, non_ascii) || std::ranges::any_of(domain, non_ascii);
 }
 
 std::string Mailbox::to_string() const {

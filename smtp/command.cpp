@@ -1,5 +1,6 @@
 #include "smtp/command.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 
@@ -80,13 +81,10 @@ std::string_view trim_left(std::string_view text) {
 }
 
 bool has_control(std::string_view text) {
-    for (char c : text) {
+    return std::ranges::any_of(text, [](char c) {
         auto byte = static_cast<unsigned char>(c);
-        if (byte < 0x20 || byte == 0x7f) {
-            return true;
-        }
-    }
-    return false;
+        return byte < 0x20 || byte == 0x7f;
+    });
 }
 
 std::optional<std::uint64_t> number(std::string_view text) {

@@ -6,7 +6,7 @@ namespace govmail::smtp {
 namespace {
 
 // Replies pending beyond this are written even in the middle of a pipelined batch.
-constexpr std::size_t kFlushAt = 16 * 1024;
+constexpr std::size_t kFlushAt = std::size_t{16} * 1024;
 
 }  // namespace
 
@@ -41,7 +41,7 @@ asio::awaitable<void> Handler::serve(std::shared_ptr<net::Connection> connection
     std::string out = session.greeting().wire();
     for (;;) {
         while (auto event = framer.next(input)) {
-            Step step = co_await session.handle(std::move(*event));
+            Step step = co_await session.handle(*event);
             for (const Reply& reply : step.replies) {
                 reply.append_to(out);
             }

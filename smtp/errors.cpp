@@ -82,7 +82,7 @@ Spec spec(Errc errc) {
 }
 
 Reply make(int code, std::string_view status, std::string_view fallback, std::string_view text) {
-    return Reply(code, status, text.empty() ? fallback : text);
+    return {code, status, text.empty() ? fallback : text};
 }
 
 }  // namespace
@@ -94,7 +94,7 @@ Reply reply_for(Errc errc, std::string_view text) {
 
 Reply closing_reply(Errc errc, std::string_view hostname) {
     Spec s = spec(errc);
-    return Reply(s.code, s.status, std::string(hostname) + " " + std::string(s.text));
+    return {s.code, s.status, std::string(hostname) + " " + std::string(s.text)};
 }
 
 Reply reply_for(AuthResult result) {
@@ -102,13 +102,13 @@ Reply reply_for(AuthResult result) {
         case AuthResult::Ok:
             break;
         case AuthResult::Invalid:
-            return Reply(535, "5.7.8", "authentication credentials invalid");
+            return {535, "5.7.8", "authentication credentials invalid"};
         case AuthResult::Disabled:
-            return Reply(525, "5.7.13", "account disabled, contact your administrator");
+            return {525, "5.7.13", "account disabled, contact your administrator"};
         case AuthResult::TemporaryFailure:
-            return Reply(454, "4.7.0", "temporary authentication failure, try again later");
+            return {454, "4.7.0", "temporary authentication failure, try again later"};
     }
-    return Reply(235, "2.7.0", "authentication successful");
+    return {235, "2.7.0", "authentication successful"};
 }
 
 Reply reply_for(SenderResult result, std::string_view reason) {
@@ -126,7 +126,7 @@ Reply reply_for(SenderResult result, std::string_view reason) {
         case SenderResult::TemporaryFailure:
             return make(451, "4.4.3", "cannot check the sender now, try again later", reason);
     }
-    return Reply(250, "2.1.0", "sender ok");
+    return {250, "2.1.0", "sender ok"};
 }
 
 Reply reply_for(RecipientResult result, std::string_view reason) {
@@ -148,7 +148,7 @@ Reply reply_for(RecipientResult result, std::string_view reason) {
         case RecipientResult::TemporaryFailure:
             return make(451, "4.4.3", "cannot check the recipient now, try again later", reason);
     }
-    return Reply(250, "2.1.5", "recipient ok");
+    return {250, "2.1.5", "recipient ok"};
 }
 
 Reply reply_for(MessageResult result, std::string_view reason) {
@@ -162,7 +162,7 @@ Reply reply_for(MessageResult result, std::string_view reason) {
         case MessageResult::TemporaryFailure:
             return make(451, "4.3.0", "cannot store the message now, try again later", reason);
     }
-    return Reply(250, "2.0.0", "message accepted");
+    return {250, "2.0.0", "message accepted"};
 }
 
 }  // namespace govmail::smtp

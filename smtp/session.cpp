@@ -27,38 +27,52 @@ constexpr std::uint8_t kJunk = 8;        // counts against max_junk_commands (Po
 
 // The protocol at a glance. BDAT accepts every state: its chunk must be read even when it is
 // refused (RFC 3030 2), so it checks the state itself once the octets are in.
-const std::array<Session::CommandSpec, 14> Session::kCommands = {{
-    {Verb::Helo, &Session::cmd_helo, kAnyState, 0, ""},
-    {Verb::Ehlo, &Session::cmd_ehlo, kAnyState, 0, ""},
-    {Verb::Mail,
-     &Session::cmd_mail,
-     kReady,
-     kNeedsHello | kNeedsAuth,
-     "a mail transaction is already in progress (send RSET to start over)"},
-    {Verb::Rcpt, &Session::cmd_rcpt, kMail | kRcpt, kNeedsHello, "need MAIL before RCPT"},
-    {Verb::Data,
-     &Session::cmd_data,
-     kMail | kRcpt | kChunking,
-     kNeedsHello,
-     "need MAIL and RCPT before DATA"},
-    {Verb::Bdat, &Session::cmd_bdat, kAnyState, 0, ""},
-    {Verb::Rset, &Session::cmd_rset, kAnyState, kJunk, ""},
-    {Verb::Noop, &Session::cmd_noop, kAnyState, kJunk, ""},
-    {Verb::Quit, &Session::cmd_quit, kAnyState, 0, ""},
-    {Verb::Vrfy, &Session::cmd_vrfy, kAnyState, kJunk, ""},
-    {Verb::Expn, &Session::cmd_expn, kAnyState, kJunk, ""},
-    {Verb::Help, &Session::cmd_help, kAnyState, kJunk, ""},
-    {Verb::StartTls,
-     &Session::cmd_starttls,
-     kReady,
-     kNeedsHello | kNeedsEhlo,
-     "STARTTLS is not allowed during a mail transaction"},
-    {Verb::Auth,
-     &Session::cmd_auth,
-     kReady,
-     kNeedsHello | kNeedsEhlo,
-     "AUTH is not allowed during a mail transaction"},
-}};
+const Session::CommandSpec& Session::command_spec(Verb verb) {
+    static constexpr std::array<CommandSpec, 14> kCommands = {{
+        {Verb::Helo, &Session::cmd_helo, kAnyState, 0, ""},
+        {Verb::Ehlo, &Session::cmd_ehlo, kAnyState, 0, ""},
+        {Verb::Mail,
+         &Session::cmd_mail,
+         kReady,
+         kNeedsHello | kNeedsAuth,
+         "a mail transaction is already in progress (send RSET to start over)"},
+        {Verb::Rcpt, &Session::cmd_rcpt, kMail | kRcpt, kNeedsHello, "need MAIL before RCPT"},
+        {Verb::Data,
+         &Session::cmd_data,
+         kMail | kRcpt | kChunking,
+         kNeedsHello,
+         "need MAIL and RCPT before DATA"},
+        {Verb::Bdat, &Session::cmd_bdat, kAnyState, 0, ""},
+        {Verb::Rset, &Session::cmd_rset, kAnyState, kJunk, ""},
+        {Verb::Noop, &Session::cmd_noop, kAnyState, kJunk, ""},
+        {Verb::Quit, &Session::cmd_quit, kAnyState, 0, ""},
+        {Verb::Vrfy, &Session::cmd_vrfy, kAnyState, kJunk, ""},
+        {Verb::Expn, &Session::cmd_expn, kAnyState, kJunk, ""},
+        {Verb::Help, &Session::cmd_help, kAnyState, kJunk, ""},
+        {Verb::StartTls,
+         &Session::cmd_starttls,
+         kReady,
+         kNeedsHello | kNeedsEhlo,
+         "STARTTLS is not allowed during a mail transaction"},
+        {Verb::Auth,
+         &Session::cmd_auth,
+         kReady,
+         kNeedsHello | kNeedsEhlo,
+         "AUTH is not allowed during a mail transaction"},
+    }};
+    static_assert(
+        [] {
+            for (std::size_t i = 0; i < kCommands.size(); ++i) {
+                if (kCommands[i].verb != static_cast<Verb>(i)) {
+                    return false;
+                }
+            }
+            return kCommands.size() == static_cast<std::size_t>(Verb::Unknown);
+        }(),
+        "one row per verb, in the order of Verb"
+    );
+    return kCommands[static_cast<std::size_t>(verb)];
+}
 
 SessionConfig session_config(const Config& config, Mode mode, bool starttls) {
     SessionConfig session;
@@ -83,7 +97,7 @@ Session::Session(SessionConfig config, Services& services, Client client)
 
 Reply Session::greeting() const {
     // RFC 2034 4: no enhanced status code in the greeting.
-    return Reply(220, "", config_.hostname + " ESMTP govmail");
+    return {220, "", config_.hostname + " ESMTP govmail"};
 }
 
 Reply Session::closing(Errc why) const {
@@ -156,7 +170,7 @@ asio::awaitable<void> Session::on_command(std::string_view line) {
         co_return;
     }
     any_command_ = true;
-    const CommandSpec& spec = kCommands[static_cast<std::size_t>(verb)];
+    const CommandSpec& spec = command_spec(verb);
     if ((spec.flags & kJunk) != 0 && ++junk_ > config_.max_junk_commands) {
         close_with(closing(Errc::TooManyJunkCommands));
         co_return;

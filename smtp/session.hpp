@@ -112,7 +112,8 @@ private:
         std::string_view out_of_sequence;  // the 503 text when the state is wrong
     };
 
-    static const std::array<CommandSpec, 14> kCommands;
+    // The command table (session.cpp): one row per verb.
+    static const CommandSpec& command_spec(Verb verb);
 
     // One mail transaction (RFC 5321 3.3), from MAIL to the end of the message or RSET.
     struct Transaction {

@@ -5,7 +5,7 @@
 
 namespace govmail::smtp {
 
-asio::awaitable<void> Session::cmd_data(Command) {
+asio::awaitable<void> Session::cmd_data(Command /*command*/) {
     if (state_ == State::Chunking) {
         // RFC 3030 2: DATA and BDAT cannot share a transaction; the state after this error is
         // undefined there, so the transaction ends here.

@@ -4,7 +4,7 @@
 
 namespace govmail::smtp {
 
-asio::awaitable<void> Session::cmd_help(Command) {
+asio::awaitable<void> Session::cmd_help(Command /*command*/) {
     reply(Reply(
         214,
         "2.0.0",

@@ -4,7 +4,7 @@
 
 namespace govmail::smtp {
 
-asio::awaitable<void> Session::cmd_noop(Command) {
+asio::awaitable<void> Session::cmd_noop(Command /*command*/) {
     reply(Reply(250, "2.0.0", "ok"));
     co_return;
 }

@@ -4,7 +4,7 @@
 
 namespace govmail::smtp {
 
-asio::awaitable<void> Session::cmd_quit(Command) {
+asio::awaitable<void> Session::cmd_quit(Command /*command*/) {
     reset_transaction();
     close_with(Reply(221, "2.0.0", config_.hostname + " closing connection"));
     co_return;

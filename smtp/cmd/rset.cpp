@@ -4,7 +4,7 @@
 
 namespace govmail::smtp {
 
-asio::awaitable<void> Session::cmd_rset(Command) {
+asio::awaitable<void> Session::cmd_rset(Command /*command*/) {
     reset_transaction();
     reply(Reply(250, "2.0.0", "reset"));
     co_return;

@@ -5,7 +5,7 @@
 
 namespace govmail::smtp {
 
-asio::awaitable<void> Session::cmd_starttls(Command) {
+asio::awaitable<void> Session::cmd_starttls(Command /*command*/) {
     if (secure()) {
         fail(Errc::BadSequence, "TLS is already active");
         co_return;

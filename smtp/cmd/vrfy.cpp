@@ -5,12 +5,12 @@
 
 namespace govmail::smtp {
 
-asio::awaitable<void> Session::cmd_vrfy(Command) {
+asio::awaitable<void> Session::cmd_vrfy(Command /*command*/) {
     reply(Reply(252, "2.0.0", "cannot VRFY user, but will accept message and attempt delivery"));
     co_return;
 }
 
-asio::awaitable<void> Session::cmd_expn(Command) {
+asio::awaitable<void> Session::cmd_expn(Command /*command*/) {
     fail(Errc::CommandNotImplemented, "EXPN is not offered");
     co_return;
 }

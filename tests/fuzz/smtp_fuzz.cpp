@@ -178,7 +178,7 @@ public:
         while (!stream_.empty()) {
             read();
             while (auto event = framer_.next(input_)) {
-                Step step = co_await session_.handle(std::move(*event));
+                Step step = co_await session_.handle(*event);
                 if (!apply(step)) {
                     co_return;
                 }

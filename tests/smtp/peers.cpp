@@ -49,7 +49,7 @@ std::optional<std::string> CorePeer::read_line() {
 
 net::asio::awaitable<void> CorePeer::pump() {
     while (auto event = framer_.next(input_)) {
-        smtp::Step step = co_await session_.handle(std::move(*event));
+        smtp::Step step = co_await session_.handle(*event);
         for (const smtp::Reply& reply : step.replies) {
             output(reply);
         }
