@@ -16,9 +16,10 @@
 // per-account rate limits and locking, quotas. The session enforces what needs no knowledge of
 // the world: command order, TLS and AUTH before MAIL on submission, SIZE, recipient count, loops.
 //
-// Calls are made from the connection's strand, one at a time per session; implementations may
-// suspend (directory lookups, the store's group commit) and must resume on the caller's executor,
-// as asio::use_awaitable does. Parameters are by value (coroutine parameters must own what they
+// Calls are made from the connection's strand, one at a time per session, and from many
+// sessions at once on the server's threads: implementations are thread-safe. They may suspend
+// (directory lookups, the store's group commit) and must resume on the caller's executor, as
+// asio::use_awaitable does. Parameters are by value (coroutine parameters must own what they
 // use). An exception escaping a call is logged and answered 451 4.3.0: expected failures are
 // answers, not exceptions. Reasons are shown to the client: never internals.
 
