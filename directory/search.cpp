@@ -118,9 +118,23 @@ void append_tokens(std::vector<std::string>& out, std::string_view text) {
     }
 }
 
-bool matches(const std::vector<std::string>& doc_tokens, const std::vector<std::string>& query) {
+// Checks a stored doc against the query without decoding it into strings: this runs for every
+// candidate of the driving range, the hot loop of a search.
+bool matches(std::string_view stored, const std::vector<std::string>& query) {
+    store::Decoder d(stored);
+    d.u8();
+    d.bytes();
+    std::uint64_t n = d.varint();
+    std::string_view tokens[64];
+    std::size_t count = 0;
+    for (std::uint64_t i = 0; i < n; ++i) {
+        std::string_view token = d.bytes();
+        if (count < std::size(tokens)) {
+            tokens[count++] = token;
+        }
+    }
     return std::ranges::all_of(query, [&](const std::string& q) {
-        return std::ranges::any_of(doc_tokens, [&](const std::string& t) {
+        return std::any_of(tokens, tokens + count, [&](std::string_view t) {
             return t.starts_with(q);
         });
     });
@@ -226,7 +240,7 @@ std::vector<SearchHit> search(
             continue;
         }
         auto stored = view.txn().get(view.dbs().search_docs, doc);
-        if (!stored || !matches(decode_doc(*stored).tokens, tokens)) {
+        if (!stored || !matches(*stored, tokens)) {
             continue;
         }
         Id id = store::read_u64(doc, 1);
