@@ -7,6 +7,7 @@
 #include "mime/detail/structure.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace govmail::mime {
@@ -111,14 +112,14 @@ void decode_fields(const Node& root, MessageInfo& info) {
     if (auto v = value("Subject")) {
         info.subject = decode_header(*v);
     }
-    const std::pair<std::string_view, std::vector<Address>*> lists[] = {
+    const std::array<std::pair<std::string_view, std::vector<Address>*>, 6> lists = {{
         {"From", &info.from},
         {"Sender", &info.sender},
         {"Reply-To", &info.reply_to},
         {"To", &info.to},
         {"Cc", &info.cc},
         {"Bcc", &info.bcc},
-    };
+    }};
     for (const auto& [name, list] : lists) {
         if (auto v = value(name)) {
             *list = parse_addresses(*v);

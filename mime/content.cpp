@@ -72,12 +72,12 @@ void decode_base64(std::string_view body, std::string& out) {
         if (v >= 0) {
             bits = (bits << 6) | static_cast<std::uint32_t>(v);
             if (++sextets == 4) {
-                const char bytes[3] = {
+                const std::array<char, 3> bytes = {
                     static_cast<char>(bits >> 16),
                     static_cast<char>(bits >> 8),
                     static_cast<char>(bits),
                 };
-                out.append(bytes, 3);
+                out.append(bytes.data(), bytes.size());
                 bits = 0;
                 sextets = 0;
             }
@@ -127,7 +127,7 @@ void decode_chunks(std::string_view body, Transfer transfer, Sink&& sink) {
         }
         state.state |= GMIME_UUDECODE_STATE_BEGIN;
     }
-    constexpr std::size_t kChunk = 64 * 1024;
+    constexpr std::size_t kChunk = std::size_t{64} * 1024;
     std::vector<char> out(g_mime_encoding_outlen(&state, std::min(body.size(), kChunk)) + 64);
     while (!body.empty()) {
         const std::size_t n = std::min(body.size(), kChunk);

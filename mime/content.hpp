@@ -38,7 +38,7 @@ namespace govmail::mime {
 // text (tags, comments, scripts and styles removed; common entities decoded), NFC-normalised,
 // parts separated by "\n". At most `max_bytes` bytes are returned, cut at a character boundary.
 [[nodiscard]] std::string extract_text(
-    std::string_view raw, const MessageInfo& info, std::size_t max_bytes = 1024 * 1024
+    std::string_view raw, const MessageInfo& info, std::size_t max_bytes = std::size_t{1} << 20
 );
 
 enum class FieldSelect {

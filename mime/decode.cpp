@@ -4,6 +4,8 @@
 #include "mime/detail/gmime.hpp"
 #include "mime/detail/rfc822.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 
 namespace govmail::mime {
@@ -13,12 +15,9 @@ namespace {
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
 bool has_8bit(std::string_view s) {
-    for (const char c : s) {
-        if (static_cast<unsigned char>(c) >= 0x80) {
-            return true;
-        }
-    }
-    return false;
+    return std::any_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) >= 0x80;
+    });
 }
 
 int hex_value(char c) {
@@ -67,8 +66,8 @@ GMimeParserOptions* parser_options() {
     static GMimeParserOptions* const options = [] {
         g_mime_init();
         GMimeParserOptions* o = g_mime_parser_options_new();
-        const char* charsets[] = {"utf-8", "windows-1258", nullptr};
-        g_mime_parser_options_set_fallback_charsets(o, charsets);
+        std::array<const char*, 3> charsets = {"utf-8", "windows-1258", nullptr};
+        g_mime_parser_options_set_fallback_charsets(o, charsets.data());
         g_mime_parser_options_set_rfc2047_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
         g_mime_parser_options_set_address_compliance_mode(o, GMIME_RFC_COMPLIANCE_LOOSE);
         return o;

@@ -41,7 +41,7 @@ void append_params(std::string& out, const std::vector<Param>& params, bool defa
         append_string(out, p.value);
     }
     if (add_charset) {
-        out += first ? "\"charset\" \"us-ascii\"" : " \"charset\" \"us-ascii\"";
+        out += first ? R"("charset" "us-ascii")" : R"( "charset" "us-ascii")";
     }
     out.push_back(')');
 }

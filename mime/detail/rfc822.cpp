@@ -536,7 +536,7 @@ std::vector<HeaderField> split_fields(std::string_view block) {
         if (kind == LineKind::Continuation) {
             if (!fields.empty()) {
                 HeaderField& field = fields.back();
-                const std::size_t value_begin =
+                const auto value_begin =
                     static_cast<std::size_t>(field.value.data() - block.data());
                 field.value = block.substr(value_begin, pos + line.size() - value_begin);
                 field.end = next;
