@@ -1,5 +1,6 @@
 #include "store/names.hpp"
 
+#include "core/text/text.hpp"
 #include "store/error.hpp"
 
 #include <algorithm>
@@ -92,7 +93,12 @@ std::optional<std::string> normalize_mailbox_name(std::string_view name) {
     if (!problem_with(name).empty()) {
         return std::nullopt;
     }
-    std::string out(name);
+    // RFC 9051 5.1 / RFC 5198: names are Net-Unicode, NFC. Normalising here makes a name typed
+    // with decomposed tone marks the same mailbox as its precomposed spelling.
+    std::string out = text::nfc(name);
+    if (!problem_with(out).empty()) {
+        return std::nullopt;
+    }
     std::size_t first_end = std::min(out.find(kHierarchyDelimiter), out.size());
     if (same_keyword(std::string_view(out).substr(0, first_end), kInbox)) {
         out.replace(0, first_end, kInbox);
@@ -104,7 +110,11 @@ std::string require_mailbox_name(std::string_view name) {
     if (std::string problem = problem_with(name); !problem.empty()) {
         throw StoreException(Errc::Invalid, problem);
     }
-    return *normalize_mailbox_name(name);
+    auto normalized = normalize_mailbox_name(name);
+    if (!normalized) {
+        throw StoreException(Errc::Invalid, "mailbox name too long once normalised");
+    }
+    return std::move(*normalized);
 }
 
 std::string_view parent_mailbox_name(std::string_view name) {

@@ -1,8 +1,9 @@
 #pragma once
 // Mailbox names and keywords: what the store accepts and how it spells them.
 //
-// Mailbox names are Unicode, stored as UTF-8 (the IMAP layer converts modified UTF-7 and
-// normalises to NFC before calling the store), with "/" as the hierarchy delimiter. A valid name:
+// Mailbox names are Unicode, stored as UTF-8 in Normalization Form C (RFC 9051 5.1, RFC 5198;
+// the IMAP layer converts modified UTF-7 first), with "/" as the hierarchy delimiter, so a name
+// typed with decomposed Vietnamese tone marks is the same mailbox. A valid name:
 // - is well-formed UTF-8 (no overlong forms, no surrogates) of 1 to kMaxMailboxNameBytes bytes;
 // - has no empty component: no leading, trailing or doubled "/";
 // - has no control character (U+0000-U+001F, U+007F, U+0080-U+009F) and no "*" or "%", which
@@ -28,7 +29,7 @@ inline constexpr std::string_view kInbox = "INBOX";
 inline constexpr std::size_t kMaxMailboxNameBytes = 400;
 inline constexpr std::size_t kMaxKeywordBytes = 100;
 
-// The name as stored, or std::nullopt when it is not a valid mailbox name.
+// The name as stored (NFC, INBOX spelt "INBOX"), or std::nullopt when it is not a valid name.
 std::optional<std::string> normalize_mailbox_name(std::string_view name);
 
 // The same, throwing StoreException(Errc::Invalid) naming the problem.

@@ -97,6 +97,7 @@ INSTANTIATE_TEST_SUITE_P(
         {"Inboxes", "Inboxes"},
         {"Hộp thư/Đã gửi", "Hộp thư/Đã gửi"},
         {"日本語", "日本語"},
+        {"Ho\xcc\xa3\xcc\x82p thu\xcc\x9b", "Hộp thư"},  // decomposed: stored composed (NFC)
         {"a/b/c", "a/b/c"},
         {"", std::nullopt},
         {"/a", std::nullopt},
