@@ -3,6 +3,10 @@ add_library(govmail_flags INTERFACE)
 target_compile_options(govmail_flags INTERFACE -Wall -Wextra -Wpedantic -Werror=return-type
                                                -Wno-missing-field-initializers)
 target_include_directories(govmail_flags INTERFACE ${PROJECT_SOURCE_DIR})
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    # g++ 12 reports Asio's coroutine frame allocator as mismatched new/delete (GCC bug 109224).
+    target_compile_options(govmail_flags INTERFACE -Wno-mismatched-new-delete)
+endif()
 # Asio is compiled once (core/net/asio_impl.cpp) rather than in every translation unit.
 target_compile_definitions(govmail_flags INTERFACE BOOST_ASIO_SEPARATE_COMPILATION
                                                    BOOST_ASIO_NO_DEPRECATED
