@@ -280,39 +280,36 @@ asio::awaitable<bool> Connection::handshake(bool server) {
     co_return ok;
 }
 
-asio::awaitable<bool> Connection::accept_tls(tls::Context& context) {
+bool Connection::attach_tls(tls::Context& context) {
     if (ssl_ != nullptr || reason_ != CloseReason::Open) {
-        co_return false;
+        return false;
     }
     input_.clear();
     input_.release_if_empty();
     ssl_ = SSL_new(context.native_handle());
     if (ssl_ == nullptr || SSL_set_fd(ssl_, static_cast<int>(socket_.native_handle())) != 1) {
-        co_return fail_tls("tls setup");
+        return fail_tls("tls setup");
     }
     SSL_set_mode(
         ssl_,
         SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
             SSL_MODE_RELEASE_BUFFERS
     );
+    return true;
+}
+
+asio::awaitable<bool> Connection::accept_tls(tls::Context& context) {
+    if (!attach_tls(context)) {
+        co_return false;
+    }
     SSL_set_accept_state(ssl_);
     co_return co_await handshake(true);
 }
 
 asio::awaitable<bool> Connection::connect_tls(tls::Context& context, std::string server_name) {
-    if (ssl_ != nullptr || reason_ != CloseReason::Open) {
+    if (!attach_tls(context)) {
         co_return false;
     }
-    input_.clear();
-    ssl_ = SSL_new(context.native_handle());
-    if (ssl_ == nullptr || SSL_set_fd(ssl_, static_cast<int>(socket_.native_handle())) != 1) {
-        co_return fail_tls("tls setup");
-    }
-    SSL_set_mode(
-        ssl_,
-        SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
-            SSL_MODE_RELEASE_BUFFERS
-    );
     error_code ec;
     asio::ip::make_address(server_name, ec);
     if (ec && !server_name.empty()) {

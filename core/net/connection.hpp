@@ -118,6 +118,9 @@ private:
     void disarm();
     asio::awaitable<void> watchdog();
     asio::awaitable<bool> wait_for(Readiness readiness);
+    // Creates the SSL object over the socket; drops buffered plaintext input (see the header
+    // comment on STARTTLS). False when TLS is already on or the connection is over.
+    bool attach_tls(tls::Context& context);
     asio::awaitable<bool> handshake(bool server);
     bool fail_tls(std::string_view operation);
 
