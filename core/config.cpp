@@ -504,6 +504,38 @@ Config read_config(const toml::table& root, const std::filesystem::path& origin)
     }
     smtp.finish();
 
+    Section imap = top.table("imap");
+    config.imap.idle_timeout = imap.milliseconds("idle_timeout", config.imap.idle_timeout);
+    // RFC 9051 5.4: an autologout timer of at least 30 minutes.
+    if (config.imap.idle_timeout < std::chrono::minutes(30) ||
+        config.imap.idle_timeout > std::chrono::hours(24)) {
+        imap.fail_at(
+            root.at_path("imap.idle_timeout").node()->source(),
+            "idle_timeout",
+            "must be between 30m and 24h (RFC 9051 5.4)"
+        );
+    }
+    std::uint64_t command_length = imap.size("max_command_length", config.imap.max_command_length);
+    if (command_length < (8ULL << 10) || command_length > (1ULL << 20)) {
+        imap.fail_at(
+            root.at_path("imap.max_command_length").node()->source(),
+            "max_command_length",
+            "must be between 8KB and 1MB"
+        );
+    }
+    config.imap.max_command_length = static_cast<std::size_t>(command_length);
+    config.imap.max_append_size = imap.size("max_append_size", config.imap.max_append_size);
+    if (config.imap.max_append_size < (64ULL << 10) || config.imap.max_append_size > (1ULL << 30)) {
+        imap.fail_at(
+            root.at_path("imap.max_append_size").node()->source(),
+            "max_append_size",
+            "must be between 64KB and 1GB"
+        );
+    }
+    config.imap.max_connections_per_user =
+        static_cast<std::uint32_t>(imap.integer("max_connections_per_user", 50, 1, 10'000));
+    imap.finish();
+
     Section store = top.table("store");
     config.store.map_size = store.size("map_size", config.store.map_size);
     config.store.max_map_size = store.size("max_map_size", config.store.max_map_size);

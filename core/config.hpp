@@ -131,6 +131,22 @@ struct SmtpConfig {
     std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
 };
 
+// [imap]: the IMAP server (imap/), both listeners.
+struct ImapConfig {
+    // Autologout of an authenticated client that sends nothing, IDLE included: RFC 9051 5.4 asks
+    // for at least 30 minutes (clients renew IDLE every 29). Before login, [limits] idle_timeout.
+    std::chrono::milliseconds idle_timeout{std::chrono::minutes(30)};
+    // Longest command line, literal data excluded (RFC 7162 4 asks clients to stay near 8192
+    // octets; long UID sets from CONDSTORE/QRESYNC clients need the room).
+    std::size_t max_command_length = std::size_t{64} * 1024;
+    // Largest message APPEND accepts, advertised as APPENDLIMIT (RFC 7889); larger literals are
+    // refused with NO [TOOBIG] before the client sends them. Held in memory while received.
+    std::uint64_t max_append_size = 30ULL << 20;
+    // Simultaneous authenticated connections of one account (a desktop client opens several,
+    // phones one each); more get NO [LIMIT] at login.
+    std::uint32_t max_connections_per_user = 50;
+};
+
 // [store]: the mail store (store/), one LMDB environment in <data_dir>/store.
 struct StoreConfig {
     // Address space reserved for the environment at start. It costs no disk: the file grows
@@ -156,6 +172,7 @@ struct Config {
     DirectoryConfig directory;
     PolicyConfig policy;
     SmtpConfig smtp;
+    ImapConfig imap;
     StoreConfig store;
 };
 

@@ -332,6 +332,58 @@ TEST(Config, SmtpErrors) {
     }
 }
 
+TEST(Config, ImapDefaultsAndSection) {
+    auto defaults = parse_config(kMinimal, "test.toml");
+    ASSERT_TRUE(defaults) << defaults.error().message;
+    EXPECT_EQ(defaults->imap.idle_timeout, std::chrono::minutes(30));
+    EXPECT_EQ(defaults->imap.max_command_length, 64U * 1024);
+    EXPECT_EQ(defaults->imap.max_append_size, 30ULL << 20);
+    EXPECT_EQ(defaults->imap.max_connections_per_user, 50U);
+
+    std::string text(kMinimal);
+    text += R"([imap]
+idle_timeout = "1h"
+max_command_length = "16KB"
+max_append_size = "50MB"
+max_connections_per_user = 8
+)";
+    auto config = parse_config(text, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->imap.idle_timeout, std::chrono::hours(1));
+    EXPECT_EQ(config->imap.max_command_length, 16U * 1024);
+    EXPECT_EQ(config->imap.max_append_size, 50ULL << 20);
+    EXPECT_EQ(config->imap.max_connections_per_user, 8U);
+}
+
+TEST(Config, ImapErrors) {
+    struct Case {
+        std::string extra;
+        std::string expected;
+    };
+
+    const Case cases[] = {
+        {"[imap]\nidle_timeout = \"29m\"\n",
+         "x.toml:5:16: imap.idle_timeout: must be between 30m and 24h (RFC 9051 5.4)"},
+        {"[imap]\nidle_timeout = \"2d\"\n",
+         "x.toml:5:16: imap.idle_timeout: must be between 30m and 24h (RFC 9051 5.4)"},
+        {"[imap]\nmax_command_length = 1000\n",
+         "x.toml:5:22: imap.max_command_length: must be between 8KB and 1MB"},
+        {"[imap]\nmax_append_size = \"2GB\"\n",
+         "x.toml:5:19: imap.max_append_size: must be between 64KB and 1GB"},
+        {"[imap]\nmax_append_size = \"big\"\n",
+         "x.toml:5:19: imap.max_append_size: expected a size like \"64KB\", \"30MB\" or "
+         "\"2GB\", got \"big\""},
+        {"[imap]\nmax_connections_per_user = 0\n",
+         "x.toml:5:28: imap.max_connections_per_user: must be between 1 and 10000, got 0"},
+        {"[imap]\nappendlimit = 5\n", "x.toml:5:1: imap.appendlimit: unknown key"},
+    };
+    for (const Case& c : cases) {
+        auto config = parse_config(std::string(kMinimal) + c.extra, "x.toml");
+        ASSERT_FALSE(config) << c.extra;
+        EXPECT_EQ(config.error().message, c.expected);
+    }
+}
+
 TEST(Config, StoreDefaultsAndSection) {
     auto defaults = parse_config(kMinimal, "test.toml");
     ASSERT_TRUE(defaults) << defaults.error().message;
