@@ -21,7 +21,7 @@ std::uint32_t chunk_count_for(std::uint64_t size, std::uint32_t chunk_size) {
 }
 
 std::string_view BlobView::chunk(std::uint32_t index) const {
-    auto bytes = txn_->get(chunks_, detail::chunk_key(info_.hash, index));
+    auto bytes = txn_->get(chunks_, detail::chunk_key(info_.id, index));
     std::uint64_t start = std::uint64_t{index} * info_.chunk_size;
     std::uint64_t expected = index < info_.chunk_count
                                  ? std::min<std::uint64_t>(info_.chunk_size, info_.size - start)
@@ -49,24 +49,22 @@ namespace detail {
 namespace {
 
 void write_chunks(
-    WriteTxn& txn,
-    MDB_dbi dbi,
-    const BlobHash& hash,
-    std::string_view bytes,
-    std::uint32_t chunk_size
+    WriteTxn& txn, MDB_dbi dbi, std::uint64_t id, std::string_view bytes, std::uint32_t chunk_size
 ) {
     std::uint32_t count = chunk_count_for(bytes.size(), chunk_size);
     for (std::uint32_t i = 0; i < count; ++i) {
         std::string_view piece = bytes.substr(std::size_t{i} * chunk_size, chunk_size);
-        // MDB_RESERVE: the bytes are copied once, straight into their page.
-        char* place = txn.reserve(dbi, chunk_key(hash, i), piece.size());
+        // The bytes are copied once, straight into their pages; the keys are the largest so far.
+        char* place = txn.reserve(dbi, chunk_key(id, i), piece.size(), MDB_APPEND);
         std::memcpy(place, piece.data(), piece.size());
     }
 }
 
-void erase_chunks(WriteTxn& txn, MDB_dbi dbi, const BlobHash& hash) {
+void erase_chunks(WriteTxn& txn, MDB_dbi dbi, std::uint64_t id) {
+    Key prefix;
+    prefix.u64(id);
     Cursor cursor = txn.cursor(dbi);
-    for (bool ok = cursor.seek(hash.view()); ok && cursor.key().starts_with(hash.view());
+    for (bool ok = cursor.seek(prefix); ok && cursor.key().starts_with(prefix.view());
          ok = cursor.next()) {
         cursor.erase();
     }
@@ -89,14 +87,16 @@ bool put_blob(
     }
     BlobInfo info;
     info.hash = hash;
+    info.id = decode_u64(*txn.get(schema.meta, kMetaNextBlobId));
+    txn.put(schema.meta, kMetaNextBlobId, encode_u64(info.id + 1));
     info.refcount = references;
     info.size = message.size();
     info.chunk_size = chunk_size;
     info.chunk_count = chunk_count_for(info.size, chunk_size);
     info.info_size = message.info().size();
     info.info_chunks = chunk_count_for(info.info_size, chunk_size);
-    write_chunks(txn, schema.blob_chunks, hash, message.raw(), chunk_size);
-    write_chunks(txn, schema.blob_meta, hash, message.info(), chunk_size);
+    write_chunks(txn, schema.blob_chunks, info.id, message.raw(), chunk_size);
+    write_chunks(txn, schema.blob_meta, info.id, message.info(), chunk_size);
     txn.put(schema.blob_info, blob_key(hash), encode_blob_info(info));
     return true;
 }
@@ -118,8 +118,8 @@ void adjust_blob_references(
         txn.put(schema.blob_info, blob_key(hash), encode_blob_info(*info));
         return;
     }
-    erase_chunks(txn, schema.blob_chunks, hash);
-    erase_chunks(txn, schema.blob_meta, hash);
+    erase_chunks(txn, schema.blob_chunks, info->id);
+    erase_chunks(txn, schema.blob_meta, info->id);
     txn.erase(schema.blob_info, blob_key(hash));
 }
 

@@ -70,6 +70,7 @@ private:
 // The blob_info record: how a blob is stored.
 struct BlobInfo {
     BlobHash hash;
+    std::uint64_t id = 0;  // the key prefix of its chunks, from a counter: never reused
     std::uint64_t refcount = 0;
     std::uint64_t size = 0;
     std::uint32_t chunk_size = kDefaultChunkSize;

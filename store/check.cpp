@@ -90,12 +90,14 @@ private:
     void load_meta() {
         auto next_mailbox = txn_.get(schema_.meta, detail::kMetaNextMailboxId);
         auto next_uidvalidity = txn_.get(schema_.meta, detail::kMetaNextUidvalidity);
-        if (!next_mailbox || !next_uidvalidity) {
+        auto next_blob = txn_.get(schema_.meta, detail::kMetaNextBlobId);
+        if (!next_mailbox || !next_uidvalidity || !next_blob) {
             fault("meta: counters missing");
             return;
         }
         next_mailbox_id_ = decode_u64(*next_mailbox);
         next_uidvalidity_ = decode_u64(*next_uidvalidity);
+        next_blob_id_ = decode_u64(*next_blob);
     }
 
     void check_accounts() {
@@ -330,6 +332,12 @@ private:
                 ++report_.blobs;
                 report_.blob_bytes += info.size;
                 blobs_.insert(*hash);
+                if (info.id == 0 || info.id >= next_blob_id_) {
+                    fault(name + ": id " + std::to_string(info.id) + " not below the next blob id");
+                }
+                if (!blob_ids_.emplace(info.id, *hash).second) {
+                    fault(name + ": id " + std::to_string(info.id) + " also used by another blob");
+                }
                 std::uint64_t held = references_[*hash];
                 if (info.refcount != held) {
                     fault(
@@ -373,10 +381,11 @@ private:
                        EVP_DigestInit_ex(sha.get(), EVP_sha256(), nullptr) == 1;
         std::uint64_t total = 0;
         std::uint32_t seen = 0;
+        Key prefix;
+        prefix.u64(info.id);
         Cursor c = txn_.cursor(dbi);
-        for (bool ok = c.seek(info.hash.view()); ok && c.key().starts_with(info.hash.view());
-             ok = c.next()) {
-            std::uint32_t index = read_u32(c.key(), 32);
+        for (bool ok = c.seek(prefix); ok && c.key().starts_with(prefix.view()); ok = c.next()) {
+            std::uint32_t index = read_u32(c.key(), 8);
             std::uint64_t expected =
                 index < count ? std::min<std::uint64_t>(
                                     info.chunk_size, size - std::uint64_t{index} * info.chunk_size
@@ -416,20 +425,20 @@ private:
         Cursor c = txn_.cursor(dbi);
         bool ok = c.first();
         while (ok) {
-            auto hash = BlobHash::from_bytes(c.key().substr(0, 32));
-            if (!hash || c.key().size() != detail::kChunkKeySize) {
+            if (c.key().size() != detail::kChunkKeySize) {
                 fault(what + " with a malformed key");
                 ok = c.next();
                 continue;
             }
-            if (blobs_.contains(*hash)) {
+            std::uint64_t id = read_u64(c.key(), 0);
+            if (blob_ids_.contains(id)) {
                 ok = c.next();
                 continue;
             }
-            fault(what + "s of blob " + hash->hex() + " without its blob record");
+            fault(what + "s of blob id " + std::to_string(id) + " without a blob record");
             // One fault per blob is enough: skip to the next blob's chunks.
             Key next;
-            next.bytes(hash->view()).u32(UINT32_MAX);
+            next.u64(id).u32(UINT32_MAX);
             ok = c.seek(next) && (c.key() != next.view() || c.next());
         }
     }
@@ -455,6 +464,7 @@ private:
     CheckReport report_;
     std::uint64_t next_mailbox_id_ = 0;
     std::uint64_t next_uidvalidity_ = 0;
+    std::uint64_t next_blob_id_ = 0;
     std::map<AccountId, AccountStorage> accounts_;
     std::map<MailboxId, MailboxRecord> mailboxes_;
     std::map<MailboxId, Tally> tallies_;
@@ -463,6 +473,7 @@ private:
     std::map<BlobHash, std::uint64_t> external_;
     std::map<BlobHash, std::uint64_t> sizes_;
     std::set<BlobHash> blobs_;
+    std::map<std::uint64_t, BlobHash> blob_ids_;
 };
 
 }  // namespace

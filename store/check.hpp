@@ -8,7 +8,8 @@
 //   CheckOptions::external_references, e.g. the outbound queue); no blob is unreferenced;
 // - each blob has exactly its chunk_count chunks of chunk_size bytes (the last one shorter),
 //   adding up to its size, and, with verify_content, the SHA-256 of its bytes is its key; its
-//   MessageInfo chunks add up to info_size; no chunk lies outside a blob;
+//   MessageInfo chunks add up to info_size; no chunk lies outside a blob; blob ids are unique
+//   and below the counter;
 // - each mailbox's counts (messages, unseen, recent, deleted, size) equal what its message
 //   records say; UIDNEXT is above every UID and every tombstone's UID; HIGHESTMODSEQ is at least
 //   every MODSEQ of its messages and tombstones; the keyword bits used exist in its table;
@@ -16,7 +17,7 @@
 //   to existing mailboxes and name no live message;
 // - the name index and the mailbox records agree both ways; each mailbox's account exists;
 // - each account's used bytes and message count equal the sums over its messages;
-// - the counters in meta are above every mailbox id and UIDVALIDITY handed out.
+// - the counters in meta are above every mailbox id, UIDVALIDITY and blob id handed out.
 //
 //     auto report = env.read([&](const ReadTxn& tx) { return check_store(tx, schema, {}); });
 //     for (const auto& fault : report.faults) std::puts(fault.c_str());

@@ -247,10 +247,10 @@ bool WriteTxn::insert(MDB_dbi dbi, std::string_view key, std::string_view value)
     return true;
 }
 
-char* WriteTxn::reserve(MDB_dbi dbi, std::string_view key, std::size_t size) {
+char* WriteTxn::reserve(MDB_dbi dbi, std::string_view key, std::size_t size, unsigned flags) {
     MDB_val k = to_val(key);
     MDB_val v{size, nullptr};
-    check_lmdb(mdb_put(txn_, dbi, &k, &v, MDB_RESERVE), "mdb_put(reserve)");
+    check_lmdb(mdb_put(txn_, dbi, &k, &v, flags | MDB_RESERVE), "mdb_put(reserve)");
     return static_cast<char*>(v.mv_data);
 }
 

@@ -158,8 +158,9 @@ public:
     bool insert(MDB_dbi dbi, std::string_view key, std::string_view value);
 
     // Reserves `size` bytes for the value and returns where to write them (MDB_RESERVE): large
-    // values are written once, straight into the map.
-    char* reserve(MDB_dbi dbi, std::string_view key, std::size_t size);
+    // values are written once, straight into the map. `flags` may add MDB_APPEND when the key is
+    // known to be the largest in the database (fails with an exception otherwise).
+    char* reserve(MDB_dbi dbi, std::string_view key, std::size_t size, unsigned flags = 0);
 
     // False when the key was absent.
     bool erase(MDB_dbi dbi, std::string_view key);

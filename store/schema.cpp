@@ -17,7 +17,8 @@ std::span<const Migration> builtin_migrations() {
 bool needs_setup(const TxnBase& txn, const Schema& schema, std::uint32_t version) {
     return schema.stored_version(txn) != version ||
            !txn.get(schema.meta, detail::kMetaNextMailboxId) ||
-           !txn.get(schema.meta, detail::kMetaNextUidvalidity);
+           !txn.get(schema.meta, detail::kMetaNextUidvalidity) ||
+           !txn.get(schema.meta, detail::kMetaNextBlobId);
 }
 
 }  // namespace
@@ -75,6 +76,9 @@ Schema Schema::open(Env& env, std::uint32_t version, std::span<const Migration> 
     }
     if (!txn.get(s.meta, detail::kMetaNextUidvalidity)) {
         txn.put(s.meta, detail::kMetaNextUidvalidity, detail::encode_u64(1));
+    }
+    if (!txn.get(s.meta, detail::kMetaNextBlobId)) {
+        txn.put(s.meta, detail::kMetaNextBlobId, detail::encode_u64(1));
     }
     txn.commit();
     return s;

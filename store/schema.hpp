@@ -5,7 +5,7 @@
 // walk in numeric order; record values start with a format-version byte; the table with every
 // key and value layout is in store/README.md):
 //
-//   meta           "schema", "next_mailbox_id", "next_uidvalidity"
+//   meta           "schema", "next_mailbox_id", "next_uidvalidity", "next_blob_id"
 //   accounts       account id -> quota, used bytes, message count
 //   mailboxes      mailbox id -> account, name, special-use, UIDVALIDITY, UIDNEXT, HIGHESTMODSEQ,
 //                  first recent UID, counts, keyword table
@@ -14,9 +14,9 @@
 //   messages       mailbox id + UID -> MODSEQ, flags, keywords, internal date, size, blob hash
 //   modseq_index   mailbox id + MODSEQ + UID            (CONDSTORE CHANGEDSINCE, RFC 7162 3.1.4)
 //   expunged       mailbox id + MODSEQ + UID            (QRESYNC VANISHED, RFC 7162 3.2.10)
-//   blob_info      SHA-256 -> reference count, size, chunking, size of the MessageInfo
-//   blob_chunks    SHA-256 + chunk index -> message bytes
-//   blob_meta      SHA-256 + chunk index -> serialized mime::MessageInfo (once per blob)
+//   blob_info      SHA-256 -> blob id, reference count, size, chunking, size of the MessageInfo
+//   blob_chunks    blob id + chunk index -> message bytes
+//   blob_meta      blob id + chunk index -> serialized mime::MessageInfo (once per blob)
 //
 // Schema::open() runs at start-up (govmaild, govmailctl, tests): it opens or creates the
 // databases, then compares the stored schema version with kSchemaVersion. A fresh environment

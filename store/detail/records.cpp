@@ -154,6 +154,7 @@ MessageRecord decode_message(Uid uid, std::string_view value) {
 std::string encode_blob_info(const BlobInfo& b) {
     Encoder e;
     e.u8(kRecordVersion)
+        .varint(b.id)
         .varint(b.refcount)
         .varint(b.size)
         .varint(b.chunk_size)
@@ -168,6 +169,7 @@ BlobInfo decode_blob_info(const BlobHash& hash, std::string_view value) {
     expect_version(d, "blob");
     BlobInfo b;
     b.hash = hash;
+    b.id = d.varint();
     b.refcount = d.varint();
     b.size = d.varint();
     b.chunk_size = narrow<std::uint32_t>(d.varint(), "chunk size");

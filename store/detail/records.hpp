@@ -22,6 +22,7 @@ inline constexpr std::uint8_t kRecordVersion = 1;
 inline constexpr std::string_view kMetaSchema = "schema";
 inline constexpr std::string_view kMetaNextMailboxId = "next_mailbox_id";
 inline constexpr std::string_view kMetaNextUidvalidity = "next_uidvalidity";
+inline constexpr std::string_view kMetaNextBlobId = "next_blob_id";
 
 inline Key account_key(AccountId account) {
     Key k;
@@ -61,16 +62,17 @@ inline Key blob_key(const BlobHash& hash) {
     return k;
 }
 
-// blob_chunks and blob_meta: hash + chunk index.
-inline Key chunk_key(const BlobHash& hash, std::uint32_t index) {
+// blob_chunks and blob_meta: blob id + chunk index. Blob ids grow, so new chunks are appended
+// at the end of these trees (MDB_APPEND) instead of landing on random pages as hash keys would.
+inline Key chunk_key(std::uint64_t blob_id, std::uint32_t index) {
     Key k;
-    k.bytes(hash.view()).u32(index);
+    k.u64(blob_id).u32(index);
     return k;
 }
 
 inline constexpr std::size_t kMessageKeySize = 12;
 inline constexpr std::size_t kModseqKeySize = 20;
-inline constexpr std::size_t kChunkKeySize = 36;
+inline constexpr std::size_t kChunkKeySize = 12;
 
 std::string encode_u64(std::uint64_t value);
 std::uint64_t decode_u64(std::string_view value);

@@ -58,17 +58,18 @@ TEST_F(CheckTest, WrongReferenceCount) {
 }
 
 TEST_F(CheckTest, MissingBlob) {
+    std::uint64_t id = blob_info().id;
     damage([&](WriteTxn& txn, const Schema& s) {
         txn.erase(s.blob_info, detail::blob_key(msg_->hash()));
     });
     expect_fault("blob " + msg_->hash().hex() + ": missing, referenced by 1 records");
-    expect_fault("without its blob record");
+    expect_fault("blob chunks of blob id " + std::to_string(id) + " without a blob record");
 }
 
 TEST_F(CheckTest, DamagedBytes) {
     damage([&](WriteTxn& txn, const Schema& s) {
         std::string chunk(kDefaultChunkSize, 'X');
-        txn.put(s.blob_chunks, detail::chunk_key(msg_->hash(), 1), chunk);
+        txn.put(s.blob_chunks, detail::chunk_key(blob_info().id, 1), chunk);
     });
     expect_fault("blob " + msg_->hash().hex() + ": content does not match its SHA-256");
     CheckOptions quick;
@@ -78,7 +79,7 @@ TEST_F(CheckTest, DamagedBytes) {
 
 TEST_F(CheckTest, MissingChunk) {
     damage([&](WriteTxn& txn, const Schema& s) {
-        txn.erase(s.blob_chunks, detail::chunk_key(msg_->hash(), 3));
+        txn.erase(s.blob_chunks, detail::chunk_key(blob_info().id, 3));
     });
     expect_fault("blob " + msg_->hash().hex() + ": 3 chunks holding");
 }

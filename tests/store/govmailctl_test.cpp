@@ -111,7 +111,7 @@ TEST_F(GovmailctlTest, CheckIsCleanThenNamesTheDamagedBlob) {
         );
         w.txn().put(
             store().schema().blob_chunks,
-            detail::chunk_key(msg.hash(), 1),
+            detail::chunk_key(info.id, 1),
             std::string(kDefaultChunkSize, '#')
         );
     });
