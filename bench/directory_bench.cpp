@@ -21,6 +21,8 @@
 #include <algorithm>
 #include <benchmark/benchmark.h>
 #include <chrono>
+#include <cstdio>
+#include <map>
 #include <ctime>
 #include <filesystem>
 #include <memory>
@@ -101,6 +103,7 @@ void BM_Search(benchmark::State& state) {
     Admin admin(d.context);
     std::vector<double> micros;
     std::vector<double> cpu_micros;
+    std::map<std::string, double> slowest_cpu;  // per query: its worst CPU time
     std::size_t hits = 0;
     for (const char* query : kQueries) {  // warm the page cache after the bulk import
         benchmark::DoNotOptimize(admin.search(query, {.limit = 20}));
@@ -116,6 +119,8 @@ void BM_Search(benchmark::State& state) {
             double cpu_start = thread_cpu();
             auto found = admin.search(query, {.limit = 20});
             cpu_micros.push_back(thread_cpu() - cpu_start);
+            double& worst = slowest_cpu[query];
+            worst = std::max(worst, cpu_micros.back());
             micros.push_back(
                 std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start)
                     .count()
@@ -135,6 +140,15 @@ void BM_Search(benchmark::State& state) {
     state.counters["hits_per_query"] =
         static_cast<double>(hits) / static_cast<double>(micros.size());
     state.SetItemsProcessed(static_cast<std::int64_t>(micros.size()));
+    std::vector<std::pair<double, std::string>> worst;
+    for (const auto& [query, cpu] : slowest_cpu) {
+        worst.emplace_back(cpu, query);
+    }
+    std::ranges::sort(worst, std::greater<>());
+    for (std::size_t i = 0; i < std::min<std::size_t>(5, worst.size()); ++i) {
+        std::fprintf(stderr, "slowest query %zu: \"%s\" %.0f us CPU\n", i + 1,
+                     worst[i].second.c_str(), worst[i].first);
+    }
 }
 
 void BM_Import(benchmark::State& state) {

@@ -236,7 +236,6 @@ Dbs Dbs::open(store::Env& env) {
     d.history = env.database("dir.history");
     d.unit_history = env.database("dir.unit_history");
     d.search = env.database("dir.search");
-    d.search_counts = env.database("dir.search_counts");
     d.search_docs = env.database("dir.search_docs");
     return d;
 }

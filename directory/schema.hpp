@@ -23,7 +23,7 @@
 //   dir.history         account, from -> unit, to       which unit an account was in, when
 //   dir.unit_history    unit, account, from -> to       the same by unit (period reports)
 //   dir.search          prefix, 0, collation key, 0, kind, id -> ""  (see directory/search.hpp)
-//   dir.search_counts   prefix -> u32 entries           dir.search_docs  kind, id -> tokens
+//   dir.search_docs     kind, id -> tokens
 //
 // View reads through any transaction (a ReadTxn, or the WriteTxn of a write operation). It copies
 // what it returns, so results outlive the transaction.
@@ -45,7 +45,7 @@ inline constexpr std::uint8_t kRecordVersion = 1;
 struct Dbs {
     MDB_dbi meta, units, unit_codes, unit_children, unit_merges, people, employee_ids, unit_people,
         person_names, accounts, addresses, issued, aliases, groups, group_members, group_senders,
-        unit_groups, history, unit_history, search, search_counts, search_docs;
+        unit_groups, history, unit_history, search, search_docs;
 
     // Opens (creating) every database. Call before the writer thread runs (Env::database).
     static Dbs open(store::Env& env);

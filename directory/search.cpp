@@ -4,6 +4,7 @@
 #include "store/codec.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 namespace govmail::directory {
@@ -81,19 +82,6 @@ std::set<std::string> prefixes_of(const std::vector<std::string>& tokens) {
     return out;
 }
 
-void adjust_count(Mutator& m, std::string_view prefix, int delta) {
-    auto value = m.txn().get(m.dbs().search_counts, prefix);
-    std::uint32_t count = value ? store::read_u32(*value, 0) : 0;
-    count = delta < 0 ? (count > 0 ? count - 1 : 0) : count + 1;
-    if (count == 0) {
-        m.txn().erase(m.dbs().search_counts, prefix);
-        return;
-    }
-    store::Key k;
-    k.u32(count);
-    m.txn().put(m.dbs().search_counts, prefix, k.view());
-}
-
 void put_doc(Mutator& m, HitKind kind, Id id, Doc doc) {
     unindex(m, kind, id);
     std::ranges::sort(doc.tokens);
@@ -101,7 +89,6 @@ void put_doc(Mutator& m, HitKind kind, Id id, Doc doc) {
     std::string key = doc_key(kind, id);
     for (const std::string& prefix : prefixes_of(doc.tokens)) {
         m.txn().put(m.dbs().search, index_key(prefix, doc.sort_key, key), "");
-        adjust_count(m, prefix, +1);
     }
     m.txn().put(m.dbs().search_docs, key, encode_doc(doc));
 }
@@ -138,6 +125,69 @@ bool matches(std::string_view stored, const std::vector<std::string>& query) {
             return t.starts_with(q);
         });
     });
+}
+
+// One query token's range of dir.search: the keys "prefix, 0, sort key, 0, doc" of every record
+// having a token that starts with the prefix, in (sort key, doc) order. The position of a key is
+// what follows "prefix, 0": every range orders its records the same way, so ranges can be joined
+// by seeking one to the position of another.
+class TokenRange {
+public:
+    TokenRange(const View& view, std::string_view prefix)
+        : cursor_(view.txn().cursor(view.dbs().search))
+        , start_(std::string(prefix) + '\0') {}
+
+    // Moves to the first entry at or after `position`; false when the range is exhausted.
+    bool seek(std::string_view position) {
+        scratch_.assign(start_).append(position);
+        return settle(cursor_.seek(scratch_));
+    }
+
+    bool next() { return settle(cursor_.next()); }
+
+    std::string_view position() const { return cursor_.key().substr(start_.size()); }
+
+private:
+    bool settle(bool found) { return found && cursor_.key().starts_with(start_); }
+
+    store::Cursor cursor_;
+    std::string start_;
+    std::string scratch_;
+};
+
+std::optional<SearchHit> make_hit(const View& view, HitKind kind, Id id) {
+    SearchHit hit;
+    hit.kind = kind;
+    hit.id = id;
+    if (kind == HitKind::Person) {
+        auto person = view.person(id);
+        if (!person) {
+            return std::nullopt;
+        }
+        hit.name = person->name.full;
+        hit.title = person->title;
+        hit.departed = person->status == PersonStatus::Departed;
+        if (auto unit = view.unit(person->unit)) {
+            hit.unit_code = unit->code;
+            hit.unit_name = unit->name;
+        }
+        if (auto account = view.account(person->account)) {
+            hit.address = account->address;
+        }
+        return hit;
+    }
+    auto unit = view.unit(id);
+    if (!unit) {
+        return std::nullopt;
+    }
+    hit.name = unit->name;
+    hit.title = std::string(to_string(unit->kind));
+    hit.unit_code = unit->code;
+    hit.address = unit->address;
+    if (auto parent = view.unit(unit->parent)) {
+        hit.unit_name = parent->name;
+    }
+    return hit;
 }
 
 }  // namespace
@@ -195,7 +245,6 @@ void unindex(Mutator& m, HitKind kind, Id id) {
     Doc doc = decode_doc(*value);
     for (const std::string& prefix : prefixes_of(doc.tokens)) {
         m.txn().erase(m.dbs().search, index_key(prefix, doc.sort_key, key));
-        adjust_count(m, prefix, -1);
     }
     m.txn().erase(m.dbs().search_docs, key);
 }
@@ -210,77 +259,63 @@ std::vector<SearchHit> search(
     if (tokens.empty() || options.limit == 0 || (!options.people && !options.units)) {
         return hits;
     }
-    // The driving range is the smallest one among the query tokens' prefixes.
-    std::string driver;
-    std::uint32_t smallest = UINT32_MAX;
+    // Tokens longer than the indexed prefixes select a superset: check those candidates in full.
+    bool verify = false;
+    std::vector<TokenRange> ranges;
+    ranges.reserve(tokens.size());
     for (const std::string& token : tokens) {
         std::vector<std::size_t> lengths = prefix_lengths(token);
-        std::string prefix = token.substr(0, lengths.back());
-        auto value = view.txn().get(view.dbs().search_counts, prefix);
-        std::uint32_t count = value ? store::read_u32(*value, 0) : 0;
-        if (count == 0) {
+        verify = verify || lengths.back() < token.size();
+        ranges.emplace_back(view, std::string_view(token).substr(0, lengths.back()));
+        if (!ranges.back().seek("")) {
             return hits;
         }
-        if (count < smallest) {
-            smallest = count;
-            driver = prefix;
-        }
     }
-    std::string range = driver + '\0';
-    store::Cursor cursor = view.txn().cursor(view.dbs().search);
-    for (bool ok = cursor.seek(range); ok && cursor.key().starts_with(range); ok = cursor.next()) {
-        std::string_view key = cursor.key();
-        if (key.size() < 9) {
+    // Leapfrog join: every range seeks to the furthest position any range has reached, until all
+    // stand on the same record. Ranges skip whole runs in one seek (a family-name token's records
+    // sit together in collation order), so the cost follows the matches, not the range sizes.
+    std::string target(ranges.front().position());
+    for (;;) {
+        bool aligned = true;
+        for (TokenRange& range : ranges) {
+            if (range.position() < target) {
+                if (!range.seek(target)) {
+                    return hits;
+                }
+            }
+            if (range.position() > target) {
+                target.assign(range.position());
+                aligned = false;
+            }
+        }
+        if (!aligned) {
             continue;
         }
-        std::string_view doc = key.substr(key.size() - 9);
+        std::string_view position = ranges.front().position();
+        if (position.size() < 9) {
+            return hits;  // a malformed key ends the search rather than reading past it
+        }
+        std::string_view doc = position.substr(position.size() - 9);
         auto kind = static_cast<HitKind>(static_cast<unsigned char>(doc[0]));
-        if ((kind == HitKind::Person && !options.people) ||
-            (kind == HitKind::Unit && !options.units)) {
-            continue;
+        bool wanted =
+            (kind == HitKind::Person && options.people) || (kind == HitKind::Unit && options.units);
+        if (wanted && verify) {
+            auto stored = view.txn().get(view.dbs().search_docs, doc);
+            wanted = stored && matches(*stored, tokens);
         }
-        auto stored = view.txn().get(view.dbs().search_docs, doc);
-        if (!stored || !matches(*stored, tokens)) {
-            continue;
-        }
-        Id id = store::read_u64(doc, 1);
-        SearchHit hit;
-        hit.kind = kind;
-        hit.id = id;
-        if (kind == HitKind::Person) {
-            auto person = view.person(id);
-            if (!person) {
-                continue;
-            }
-            hit.name = person->name.full;
-            hit.title = person->title;
-            hit.departed = person->status == PersonStatus::Departed;
-            if (auto unit = view.unit(person->unit)) {
-                hit.unit_code = unit->code;
-                hit.unit_name = unit->name;
-            }
-            if (auto account = view.account(person->account)) {
-                hit.address = account->address;
-            }
-        } else {
-            auto unit = view.unit(id);
-            if (!unit) {
-                continue;
-            }
-            hit.name = unit->name;
-            hit.title = std::string(to_string(unit->kind));
-            hit.unit_code = unit->code;
-            hit.address = unit->address;
-            if (auto parent = view.unit(unit->parent)) {
-                hit.unit_name = parent->name;
+        if (wanted) {
+            if (auto hit = make_hit(view, kind, store::read_u64(doc, 1))) {
+                hits.push_back(std::move(*hit));
+                if (hits.size() >= options.limit) {
+                    return hits;
+                }
             }
         }
-        hits.push_back(std::move(hit));
-        if (hits.size() >= options.limit) {
-            break;
+        if (!ranges.front().next()) {
+            return hits;
         }
+        target.assign(ranges.front().position());
     }
-    return hits;
 }
 
 }  // namespace govmail::directory

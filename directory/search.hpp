@@ -11,11 +11,13 @@
 // one of its tokens.
 //
 // Index (dir.search): for every token of a record and every prefix of it up to kMaxPrefix
-// characters, one key  prefix, 0, collation key of the name, 0, kind, id. A key range per prefix
-// therefore lists its records already in collation order, so a query walks the range of its
-// rarest token (dir.search_counts keeps the size of each range) and checks the other tokens
-// against the record's token list (dir.search_docs), stopping at `limit` hits: the cost depends
-// on the limit, not on the size of the directory.
+// characters, one key  prefix, 0, collation key of the name, 0, kind, id. The range of a prefix
+// therefore lists its records in collation order, and the ranges of all prefixes share that
+// order: a query joins the ranges of its tokens by leapfrogging (each range seeks to the furthest
+// record any range has reached) and stops at `limit` hits. A run of records that cannot match
+// (all the "Nguyễn" before the first "Trần" when searching "tran duc") costs one seek, so the cost
+// follows the number of hits, not the size of the directory. dir.search_docs keeps each record's
+// tokens, to reindex it and to check query tokens longer than kMaxPrefix.
 
 #include "directory/schema.hpp"
 
