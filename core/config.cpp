@@ -215,6 +215,29 @@ public:
         return entries;
     }
 
+    // The node under `key` (marked as read), for values of several forms; nullptr when absent.
+    const toml::node* node(std::string_view key) { return find(key); }
+
+    // Every key of this table with its value, all marked as read: tables whose keys are free
+    // (domain names) and whose values take several forms.
+    struct Node {
+        std::string key;
+        const toml::node* value;
+        toml::source_region key_source;
+    };
+
+    std::vector<Node> entries() {
+        std::vector<Node> out;
+        if (table_ == nullptr) {
+            return out;
+        }
+        for (auto&& [key, value] : *table_) {
+            read_.insert(std::string(key.str()));
+            out.push_back({std::string(key.str()), &value, key.source()});
+        }
+        return out;
+    }
+
     Section table(std::string_view key) {
         const toml::node* node = find(key);
         if (node == nullptr) {
@@ -331,6 +354,64 @@ std::string lower(std::string text) {
         return static_cast<char>(std::tolower(c));
     });
     return text;
+}
+
+// A route value: "host:port", or a table {address = "host:port", require_tls, verify_tls}.
+RouteConfig read_route(
+    Section& parent,
+    const std::string& key,
+    const std::string& path,
+    const toml::node& node,
+    const std::string& origin
+) {
+    std::string_view text;
+    std::optional<Section> options;
+    if (const auto* string = node.as_string()) {
+        text = string->get();
+    } else if (const auto* table = node.as_table()) {
+        options.emplace(table, path, origin);
+        const toml::node* address = table->get("address");
+        if (address == nullptr || !address->is_string()) {
+            parent.fail_at(node.source(), key, "a route table needs address = \"host:port\"");
+        }
+        text = address->as_string()->get();
+    } else {
+        parent.fail_at(
+            node.source(), key, "expected \"host:port\" or a table {address = \"host:port\", ...}"
+        );
+    }
+    auto route = parse_route_address(text);
+    if (!route) {
+        parent.fail_at(
+            node.source(),
+            key,
+            "expected \"host:port\" with an IP address or a host name and a port from 1 to "
+            "65535, got \"" +
+                std::string(text) + "\""
+        );
+    }
+    if (options) {
+        (void)options->node("address");
+        route->require_tls = options->boolean("require_tls", false);
+        route->verify_tls = options->boolean("verify_tls", false);
+        // Verifying a certificate only means something over TLS.
+        route->require_tls = route->require_tls || route->verify_tls;
+        for (const auto& entry : options->entries()) {
+            if (entry.key != "address" && entry.key != "require_tls" && entry.key != "verify_tls") {
+                parent.fail_at(entry.key_source, key + "." + entry.key, "unknown key");
+            }
+        }
+    }
+    return *route;
+}
+
+// A domain of a policy list or a route key: a valid host name, lower case.
+std::optional<std::string> domain_name(std::string_view text) {
+    std::string domain = lower(std::string(text));
+    if (!valid_hostname(domain)) {
+        return std::nullopt;
+    }
+    return domain;
 }
 
 Config read_config(const toml::table& root, const std::filesystem::path& origin) {
@@ -473,6 +554,36 @@ Config read_config(const toml::table& root, const std::filesystem::path& origin)
     config.policy.default_quota = policy.size("default_quota", config.policy.default_quota);
     config.policy.purge_departed_after =
         policy.milliseconds("purge_departed_after", config.policy.purge_departed_after);
+    config.policy.external_send_limit = static_cast<std::uint32_t>(
+        policy.integer("external_send_limit", config.policy.external_send_limit, 0, 1'000'000)
+    );
+    config.policy.external_send_window =
+        policy.milliseconds("external_send_window", config.policy.external_send_window);
+    if (config.policy.external_send_window < std::chrono::seconds(1) ||
+        config.policy.external_send_window > std::chrono::hours(24)) {
+        policy.fail_at(
+            root.at_path("policy.external_send_window").node()->source(),
+            "external_send_window",
+            "must be between 1s and 24h"
+        );
+    }
+    if (const toml::node* node = policy.node("government_domains")) {
+        config.policy.government_domains.clear();
+        for (const std::string& text : policy.string_list("government_domains", false)) {
+            // ".gov.vn" and "gov.vn" mean the same: the domain and everything below it.
+            auto domain = domain_name(text.starts_with('.') ? text.substr(1) : text);
+            if (!domain) {
+                policy.fail_at(
+                    node->source(),
+                    "government_domains",
+                    "\"" + text + "\" is not a valid domain name"
+                );
+            }
+            config.policy.government_domains.push_back(std::move(*domain));
+        }
+    }
+    config.policy.allow_external_auto_forward =
+        policy.boolean("allow_external_auto_forward", config.policy.allow_external_auto_forward);
     policy.finish();
 
     Section smtp = top.table("smtp");
@@ -558,6 +669,101 @@ Config read_config(const toml::table& root, const std::filesystem::path& origin)
         );
     }
     store.finish();
+
+    Section queue = top.table("queue");
+    auto bounded = [&](std::string_view key,
+                       std::chrono::milliseconds value,
+                       std::chrono::milliseconds min,
+                       std::chrono::milliseconds max,
+                       const char* range) {
+        auto read = queue.milliseconds(key, value);
+        if (read < min || read > max) {
+            queue.fail_at(
+                root.at_path("queue." + std::string(key)).node()->source(),
+                key,
+                std::string("must be between ") + range
+            );
+        }
+        return read;
+    };
+    using std::chrono::hours;
+    using std::chrono::milliseconds;
+    using std::chrono::seconds;
+    config.queue.lifetime =
+        bounded("lifetime", config.queue.lifetime, seconds(1), hours(24 * 30), "1s and 30d");
+    config.queue.retry_initial = bounded(
+        "retry_initial", config.queue.retry_initial, milliseconds(100), hours(24), "100ms and 24h"
+    );
+    config.queue.retry_max = bounded(
+        "retry_max",
+        config.queue.retry_max,
+        config.queue.retry_initial,
+        hours(24),
+        "retry_initial and 24h"
+    );
+    config.queue.delay_notice = bounded(
+        "delay_notice", config.queue.delay_notice, milliseconds(0), hours(24 * 30), "0 and 30d"
+    );
+    config.queue.concurrency =
+        static_cast<std::uint32_t>(queue.integer("concurrency", config.queue.concurrency, 1, 1000));
+    config.queue.connect_timeout = bounded(
+        "connect_timeout",
+        config.queue.connect_timeout,
+        milliseconds(100),
+        seconds(300),
+        "100ms and 5m"
+    );
+    config.queue.mx_port =
+        static_cast<std::uint16_t>(queue.integer("mx_port", config.queue.mx_port, 1, 65535));
+    if (const toml::node* node = queue.node("smart_host")) {
+        config.queue.smart_host =
+            read_route(queue, "smart_host", "queue.smart_host", *node, origin_text);
+    }
+    queue.finish();
+
+    Section dns = top.table("dns");
+    if (const toml::node* node = dns.node("resolvers")) {
+        for (const std::string& text : dns.string_list("resolvers", false)) {
+            auto address = parse_listen_address(text);
+            boost::system::error_code ec;
+            auto ip = boost::asio::ip::make_address(text, ec);
+            if (!address && !ec) {
+                address = ListenAddress{ip.to_string(), 53};
+            }
+            if (!address) {
+                dns.fail_at(
+                    node->source(),
+                    "resolvers",
+                    "expected \"address\" or \"address:port\" with an IP address, got \"" + text +
+                        "\""
+                );
+            }
+            config.dns.resolvers.push_back(std::move(*address));
+        }
+    }
+    config.dns.timeout = dns.milliseconds("timeout", config.dns.timeout);
+    if (config.dns.timeout < milliseconds(100) || config.dns.timeout > seconds(60)) {
+        dns.fail_at(
+            root.at_path("dns.timeout").node()->source(), "timeout", "must be between 100ms and 1m"
+        );
+    }
+    dns.finish();
+
+    Section routes = top.table("routes");
+    for (const auto& [key, node, key_source] : routes.entries()) {
+        // ".agency.gov.vn": every subdomain of agency.gov.vn.
+        const bool suffix = key.starts_with('.');
+        auto domain = domain_name(suffix ? std::string_view(key).substr(1) : std::string_view(key));
+        if (!domain) {
+            routes.fail_at(
+                node->source(), key, "is not a domain name (or .domain for its subdomains)"
+            );
+        }
+        RouteConfig route = read_route(routes, key, "routes." + key, *node, origin_text);
+        if (!config.routes.emplace((suffix ? "." : "") + *domain, std::move(route)).second) {
+            routes.fail_at(node->source(), key, "is given twice");
+        }
+    }
 
     top.finish();
     return config;
@@ -697,6 +903,38 @@ std::optional<ListenAddress> parse_listen_address(std::string_view text) {
         return std::nullopt;
     }
     return ListenAddress{address.to_string(), static_cast<std::uint16_t>(number)};
+}
+
+std::string RouteConfig::to_string() const {
+    return ListenAddress{host, port}.to_string();
+}
+
+std::optional<RouteConfig> parse_route_address(std::string_view text) {
+    if (auto address = parse_listen_address(text)) {
+        return RouteConfig{.host = address->host, .port = address->port};
+    }
+    boost::system::error_code ec;
+    if (auto ip = boost::asio::ip::make_address(std::string(text), ec); !ec) {
+        return RouteConfig{.host = ip.to_string()};
+    }
+    std::string_view host = text;
+    std::uint16_t port = 25;
+    if (auto colon = text.rfind(':'); colon != std::string_view::npos) {
+        host = text.substr(0, colon);
+        std::string_view digits = text.substr(colon + 1);
+        unsigned number = 0;
+        auto [end, parse_ec] =
+            std::from_chars(digits.data(), digits.data() + digits.size(), number);
+        if (parse_ec != std::errc() || end != digits.data() + digits.size() || number == 0 ||
+            number > 65535) {
+            return std::nullopt;
+        }
+        port = static_cast<std::uint16_t>(number);
+    }
+    if (!valid_hostname(host)) {
+        return std::nullopt;
+    }
+    return RouteConfig{.host = lower(std::string(host)), .port = port};
 }
 
 Result<Config> parse_config(std::string_view text, const std::filesystem::path& origin) {

@@ -112,6 +112,17 @@ struct PolicyConfig {
     std::uint64_t default_quota = 2ULL << 30;
     // `govmailctl user purge` deletes accounts departed longer than this, with their mail.
     std::chrono::milliseconds purge_departed_after{std::chrono::hours(24 * 90)};
+    // External recipients (outside the hosted domains) one account may submit within
+    // external_send_window; the next one locks the account and the global admins are told, so
+    // that a stolen password cannot turn the province into a spam source. 0: no limit.
+    std::uint32_t external_send_limit = 250;
+    std::chrono::milliseconds external_send_window{std::chrono::minutes(10)};
+    // Domains (and their subdomains) that count as government for automatic forwarding: an
+    // automatically forwarded message (smtp/README.md defines it) may go to these and to the
+    // hosted domains only.
+    std::vector<std::string> government_domains = {"gov.vn"};
+    // Whether automatically forwarded mail may leave the government domains (regulations: no).
+    bool allow_external_auto_forward = false;
 };
 
 // [smtp]: the SMTP server, MX and submission alike.
@@ -156,6 +167,47 @@ struct StoreConfig {
     std::uint64_t max_map_size = 1ULL << 40;
 };
 
+// Where outbound mail for a domain goes instead of its MX hosts ([routes], [queue] smart_host).
+struct RouteConfig {
+    std::string host;  // an IP address, or a host name resolved through [dns]
+    std::uint16_t port = 25;
+    // STARTTLS must succeed: no fallback to plaintext (the message waits in the queue instead).
+    bool require_tls = false;
+    // The certificate must also verify against the system's trust store and name `host`.
+    // Implies require_tls.
+    bool verify_tls = false;
+
+    // "10.0.0.5:25", "[2001:db8::5]:25", "mx.agency.gov.vn:25"
+    std::string to_string() const;
+};
+
+// [queue]: the outbound queue and its SMTP client (smtp/queue/).
+struct QueueConfig {
+    // How long a message is retried before it is returned to its sender.
+    std::chrono::milliseconds lifetime{std::chrono::hours(24 * 5)};
+    // Retries back off exponentially: retry_initial after the first failed attempt, doubling up
+    // to retry_max between attempts.
+    std::chrono::milliseconds retry_initial{std::chrono::minutes(5)};
+    std::chrono::milliseconds retry_max{std::chrono::hours(1)};
+    // A message still queued this long after it arrived gets its sender a delay notice (once);
+    // 0: never.
+    std::chrono::milliseconds delay_notice{std::chrono::hours(4)};
+    // Messages being delivered at the same time.
+    std::uint32_t concurrency = 20;
+    // Establishing a TCP connection to a remote server.
+    std::chrono::milliseconds connect_timeout{std::chrono::seconds(30)};
+    // The port of hosts found by MX lookup (25; other values are for tests on loopback).
+    std::uint16_t mx_port = 25;
+    // All mail for domains without a route goes to this host instead of their MX hosts.
+    std::optional<RouteConfig> smart_host;
+};
+
+// [dns]: the resolvers used for MX lookups (c-ares).
+struct DnsConfig {
+    std::vector<ListenAddress> resolvers;  // empty: the system's (/etc/resolv.conf)
+    std::chrono::milliseconds timeout{std::chrono::seconds(5)};
+};
+
 // Checks an address pattern (see DirectoryConfig::address_pattern); the problem, or nullopt.
 std::optional<std::string> address_pattern_problem(std::string_view pattern);
 
@@ -174,6 +226,11 @@ struct Config {
     SmtpConfig smtp;
     ImapConfig imap;
     StoreConfig store;
+    QueueConfig queue;
+    DnsConfig dns;
+    // [routes]: "domain" -> route. A key starting with "." matches every subdomain of it
+    // (".agency.gov.vn"); an exact key wins over a suffix, a longer suffix over a shorter one.
+    std::map<std::string, RouteConfig, std::less<>> routes;
 };
 
 // Reads and validates a configuration file. Never throws. The error message is the whole
@@ -191,5 +248,9 @@ std::optional<std::uint64_t> parse_size(std::string_view text);
 
 // "127.0.0.1:25", "[::1]:25", "0.0.0.0:25" -> address; std::nullopt when malformed.
 std::optional<ListenAddress> parse_listen_address(std::string_view text);
+
+// A route's "host[:port]": an IP address ("[v6]" with a port) or a host name; port 25 when
+// absent. std::nullopt when malformed.
+std::optional<RouteConfig> parse_route_address(std::string_view text);
 
 }  // namespace govmail

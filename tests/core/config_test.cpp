@@ -424,5 +424,141 @@ TEST(Config, StoreErrors) {
     }
 }
 
+TEST(Config, QueueDnsRoutesAndSendingPolicyDefaults) {
+    auto config = parse_config(kMinimal, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->queue.lifetime, std::chrono::hours(24 * 5));
+    EXPECT_EQ(config->queue.retry_initial, std::chrono::minutes(5));
+    EXPECT_EQ(config->queue.retry_max, std::chrono::hours(1));
+    EXPECT_EQ(config->queue.delay_notice, std::chrono::hours(4));
+    EXPECT_EQ(config->queue.concurrency, 20U);
+    EXPECT_EQ(config->queue.connect_timeout, std::chrono::seconds(30));
+    EXPECT_EQ(config->queue.mx_port, 25);
+    EXPECT_FALSE(config->queue.smart_host);
+    EXPECT_TRUE(config->dns.resolvers.empty());
+    EXPECT_EQ(config->dns.timeout, std::chrono::seconds(5));
+    EXPECT_TRUE(config->routes.empty());
+    EXPECT_EQ(config->policy.external_send_limit, 250U);
+    EXPECT_EQ(config->policy.external_send_window, std::chrono::minutes(10));
+    EXPECT_EQ(config->policy.government_domains, std::vector<std::string>{"gov.vn"});
+    EXPECT_FALSE(config->policy.allow_external_auto_forward);
+}
+
+TEST(Config, QueueDnsRoutesAndSendingPolicy) {
+    std::string text(kMinimal);
+    text += R"([policy]
+external_send_limit = 100
+external_send_window = "1h"
+government_domains = [".gov.vn", "Chinhphu.VN"]
+allow_external_auto_forward = true
+
+[queue]
+lifetime = "2d"
+retry_initial = "1s"
+retry_max = "10m"
+delay_notice = "0s"
+concurrency = 4
+connect_timeout = "2s"
+mx_port = 2525
+smart_host = { address = "relay.tinh.gov.vn:587", require_tls = true }
+
+[dns]
+resolvers = ["127.0.0.1:5353", "192.0.2.53", "[::1]:53"]
+timeout = "2s"
+
+[routes]
+"Other-Agency.gov.vn" = "10.0.0.5:25"
+".bo.gov.vn" = { address = "[2001:db8::5]:2525", verify_tls = true }
+"so.gov.vn" = "mx.so.gov.vn"
+)";
+    auto config = parse_config(text, "test.toml");
+    ASSERT_TRUE(config) << config.error().message;
+    EXPECT_EQ(config->policy.external_send_limit, 100U);
+    EXPECT_EQ(config->policy.external_send_window, std::chrono::hours(1));
+    EXPECT_EQ(
+        config->policy.government_domains, (std::vector<std::string>{"gov.vn", "chinhphu.vn"})
+    );
+    EXPECT_TRUE(config->policy.allow_external_auto_forward);
+    EXPECT_EQ(config->queue.lifetime, std::chrono::hours(48));
+    EXPECT_EQ(config->queue.retry_initial, std::chrono::seconds(1));
+    EXPECT_EQ(config->queue.retry_max, std::chrono::minutes(10));
+    EXPECT_EQ(config->queue.delay_notice, std::chrono::milliseconds(0));
+    EXPECT_EQ(config->queue.concurrency, 4U);
+    EXPECT_EQ(config->queue.connect_timeout, std::chrono::seconds(2));
+    EXPECT_EQ(config->queue.mx_port, 2525);
+    ASSERT_TRUE(config->queue.smart_host);
+    EXPECT_EQ(config->queue.smart_host->to_string(), "relay.tinh.gov.vn:587");
+    EXPECT_TRUE(config->queue.smart_host->require_tls);
+    EXPECT_FALSE(config->queue.smart_host->verify_tls);
+    ASSERT_EQ(config->dns.resolvers.size(), 3U);
+    EXPECT_EQ(config->dns.resolvers[0].to_string(), "127.0.0.1:5353");
+    EXPECT_EQ(config->dns.resolvers[1].to_string(), "192.0.2.53:53");
+    EXPECT_EQ(config->dns.resolvers[2].to_string(), "[::1]:53");
+    EXPECT_EQ(config->dns.timeout, std::chrono::seconds(2));
+    ASSERT_EQ(config->routes.size(), 3U);
+    const RouteConfig& agency = config->routes.at("other-agency.gov.vn");
+    EXPECT_EQ(agency.to_string(), "10.0.0.5:25");
+    EXPECT_FALSE(agency.require_tls);
+    const RouteConfig& ministry = config->routes.at(".bo.gov.vn");
+    EXPECT_EQ(ministry.to_string(), "[2001:db8::5]:2525");
+    EXPECT_TRUE(ministry.require_tls);  // verify_tls implies it
+    EXPECT_TRUE(ministry.verify_tls);
+    EXPECT_EQ(config->routes.at("so.gov.vn").to_string(), "mx.so.gov.vn:25");
+}
+
+TEST(Config, QueueDnsRoutesAndSendingPolicyErrors) {
+    struct Case {
+        std::string extra;
+        std::string expected;
+    };
+
+    const Case cases[] = {
+        {"[queue]\nlifetime = \"60d\"\n",
+         "x.toml:5:12: queue.lifetime: must be between 1s and 30d"},
+        {"[queue]\nretry_initial = \"1m\"\nretry_max = \"30s\"\n",
+         "x.toml:6:13: queue.retry_max: must be between retry_initial and 24h"},
+        {"[queue]\nconcurrency = 0\n",
+         "x.toml:5:15: queue.concurrency: must be between 1 and 1000, got 0"},
+        {"[queue]\nsmart_host = 25\n",
+         "x.toml:5:14: queue.smart_host: expected \"host:port\" or a table {address = "
+         "\"host:port\", ...}"},
+        {"[queue]\nsmart_host = { require_tls = true }\n",
+         "x.toml:5:14: queue.smart_host: a route table needs address = \"host:port\""},
+        {"[queue]\nsmart_host = { address = \"relay:25\", tls = true }\n",
+         "x.toml:5:38: queue.smart_host.tls: unknown key"},
+        {"[queue]\nspeed = 1\n", "x.toml:5:1: queue.speed: unknown key"},
+        {"[dns]\nresolvers = [\"localhost\"]\n",
+         "x.toml:5:13: dns.resolvers: expected \"address\" or \"address:port\" with an IP "
+         "address, got \"localhost\""},
+        {"[dns]\ntimeout = \"2m\"\n", "x.toml:5:11: dns.timeout: must be between 100ms and 1m"},
+        {"[routes]\n\"agency.gov.vn\" = \"10.0.0.5:99999\"\n",
+         "x.toml:5:19: routes.agency.gov.vn: expected \"host:port\" with an IP address or a "
+         "host name and a port from 1 to 65535, got \"10.0.0.5:99999\""},
+        {"[routes]\n\"bad domain\" = \"10.0.0.5\"\n",
+         "x.toml:5:16: routes.bad domain: is not a domain name (or .domain for its subdomains)"},
+        {"[routes]\n\"A.gov.vn\" = \"10.0.0.5\"\n\"a.gov.vn\" = \"10.0.0.6\"\n",
+         "x.toml:6:14: routes.a.gov.vn: is given twice"},
+        {"[policy]\nexternal_send_window = \"0s\"\n",
+         "x.toml:5:24: policy.external_send_window: must be between 1s and 24h"},
+        {"[policy]\ngovernment_domains = [\"gov vn\"]\n",
+         "x.toml:5:22: policy.government_domains: \"gov vn\" is not a valid domain name"},
+    };
+    for (const Case& c : cases) {
+        auto config = parse_config(std::string(kMinimal) + c.extra, "x.toml");
+        ASSERT_FALSE(config) << c.extra;
+        EXPECT_EQ(config.error().message, c.expected) << c.extra;
+    }
+}
+
+TEST(Config, RouteAddresses) {
+    EXPECT_EQ(parse_route_address("10.0.0.5")->to_string(), "10.0.0.5:25");
+    EXPECT_EQ(parse_route_address("[::1]:2525")->to_string(), "[::1]:2525");
+    EXPECT_EQ(parse_route_address("MX.Agency.gov.vn:587")->to_string(), "mx.agency.gov.vn:587");
+    EXPECT_FALSE(parse_route_address(""));
+    EXPECT_FALSE(parse_route_address("mx.agency.gov.vn:"));
+    EXPECT_FALSE(parse_route_address("mx..gov.vn"));
+    EXPECT_FALSE(parse_route_address("host:0"));
+}
+
 }  // namespace
 }  // namespace govmail
