@@ -1,0 +1,66 @@
+// EXPUNGE (RFC 9051 6.4.3) and UID EXPUNGE (RFC 4315 2.1): the removed messages are reported at
+// once (EXPUNGE, or VANISHED after ENABLE QRESYNC, RFC 7162 3.2.7), with the new HIGHESTMODSEQ in
+// the tagged OK when QRESYNC is on.
+
+#include "imap/detail/session_state.hpp"
+
+namespace govmail::imap {
+namespace {
+
+std::string highest_modseq_code(bool qresync, bool expunged_any, store::ModSeq highest) {
+    if (!qresync || !expunged_any) {
+        return {};
+    }
+    return "HIGHESTMODSEQ " + std::to_string(highest);
+}
+
+}  // namespace
+
+asio::awaitable<void> Session::cmd_expunge(TaggedCommand& /*command*/) {
+    Selected& s = selected();
+    if (s.read_only) {
+        throw no("READ-ONLY", "Mailbox was opened with EXAMINE");
+    }
+    auto expunging = services_.store.expunge(s.id, std::nullopt);
+    auto expunged = co_await std::move(expunging);
+    if (!expunged) {
+        throw failure(expunged.error(), Operation::Message);
+    }
+    if (!expunged->expunged.empty()) {
+        selected().own_modseqs.push_back(expunged->highest_modseq);
+        report_expunged(expunged->expunged);
+    }
+    complete(
+        Condition::Ok,
+        highest_modseq_code(qresync_, !expunged->expunged.empty(), expunged->highest_modseq),
+        "EXPUNGE completed"
+    );
+}
+
+asio::awaitable<void> Session::cmd_uid_expunge(TaggedCommand& command) {
+    auto& expunge = std::get<UidExpunge>(command.command);
+    Selected& s = selected();
+    if (s.read_only) {
+        throw no("READ-ONLY", "Mailbox was opened with EXAMINE");
+    }
+    std::vector<store::UidRange> uids = resolve(expunge.uids, true);
+    if (uids.empty()) {
+        co_return;
+    }
+    auto expunging = services_.store.expunge(s.id, std::move(uids));
+    auto expunged = co_await std::move(expunging);
+    if (!expunged) {
+        throw failure(expunged.error(), Operation::Message);
+    }
+    if (!expunged->expunged.empty()) {
+        selected().own_modseqs.push_back(expunged->highest_modseq);
+        report_expunged(expunged->expunged);
+    }
+    complete(
+        Condition::Ok,
+        highest_modseq_code(qresync_, !expunged->expunged.empty(), expunged->highest_modseq),
+        "UID EXPUNGE completed"
+    );
+}
+
+}  // namespace govmail::imap
