@@ -325,12 +325,17 @@ Result<Transcript> parse_transcript(std::string_view text, std::string name) {
             entry.connection = std::stoi(std::string(rest.substr(0, colon)));
             rest.remove_prefix(colon + 1);
         }
+        if (trim(rest) == "@tls") {
+            entry.kind = TranscriptLine::Kind::Tls;
+            transcript.lines.push_back(std::move(entry));
+            continue;
+        }
         if (rest.starts_with("C:")) {
             entry.kind = TranscriptLine::Kind::Client;
         } else if (rest.starts_with("S:")) {
             entry.kind = TranscriptLine::Kind::Server;
         } else {
-            return Error{where + "expected C:, S:, N:C:, N:S:, @config or a comment"};
+            return Error{where + "expected C:, S:, N:C:, N:S:, @tls, @config or a comment"};
         }
         rest.remove_prefix(2);
         if (!rest.empty() && rest.front() == ' ') {
@@ -384,14 +389,34 @@ testing::AssertionResult run_transcript(const Transcript& transcript, Transcript
         const TranscriptLine& line = lines[i];
         std::string where = transcript.name + ":" + std::to_string(line.number) + ": ";
         ensure_open(line.connection);
-        if (line.kind == TranscriptLine::Kind::Client) {
-            std::string unbound;
-            auto text = substitute(line.text, captures, unbound);
-            if (!text) {
-                return testing::AssertionFailure() << where << "$" << unbound << " is not bound";
+        if (line.kind == TranscriptLine::Kind::Tls) {
+            if (!pending[line.connection].empty()) {
+                return testing::AssertionFailure()
+                       << where
+                       << "unexpected output before TLS: " << show(pending[line.connection]);
             }
-            driver.send(line.connection, *text + "\r\n");
+            if (!driver.start_tls(line.connection)) {
+                return testing::AssertionFailure() << where << "the TLS handshake failed";
+            }
             ++i;
+            continue;
+        }
+        if (line.kind == TranscriptLine::Kind::Client) {
+            // Consecutive C: lines of one connection go out together, as a pipelining client
+            // sends them (what follows STARTTLS in the same write must not be executed).
+            std::string bytes;
+            for (; i < lines.size() && lines[i].kind == TranscriptLine::Kind::Client &&
+                   lines[i].connection == line.connection;
+                 ++i) {
+                std::string unbound;
+                auto text = substitute(lines[i].text, captures, unbound);
+                if (!text) {
+                    return testing::AssertionFailure() << transcript.name << ":" << lines[i].number
+                                                       << ": $" << unbound << " is not bound";
+                }
+                bytes += *text + "\r\n";
+            }
+            driver.send(line.connection, bytes);
             continue;
         }
         // A block: consecutive S: lines of one connection.
@@ -452,7 +477,7 @@ testing::AssertionResult run_transcript(const Transcript& transcript, Transcript
     }
     // Nothing unexpected may be left over.
     for (auto& [connection, buffer] : pending) {
-        while (auto more = driver.read(connection)) {
+        while (auto more = driver.read_rest(connection)) {
             buffer += *more;
         }
         if (!buffer.empty()) {

@@ -6,10 +6,13 @@
 //
 //     # a comment (also: two or more spaces then "#" ends a line's content)
 //     @config imap.max_literal_size = 100    configuration for the driver, before any exchange
-//     C: a1 LOGIN alice secret              the client sends this line and CRLF
+//     C: a1 LOGIN alice secret              the client sends this line and CRLF; consecutive
+//                                           C: lines of a connection go out in one write
 //     S: a1 OK *                            the server must answer with a line matching this
 //     2:C: b1 NOOP                          "N:" selects connection N (default 1); connections
 //     2:S: b1 OK *                          open at first use
+//     @tls                                  the client starts TLS now (after STARTTLS's OK);
+//     2:@tls                                "N:" as for C: and S:
 //
 // Expected lines are patterns:
 //   *        any text, including none, where it stands; but "*" followed by a space at the start
@@ -42,7 +45,7 @@
 namespace govmail::imap::test {
 
 struct TranscriptLine {
-    enum class Kind { Client, Server };
+    enum class Kind { Client, Server, Tls };
 
     int number = 0;  // line number in the file, for messages
     int connection = 1;
@@ -81,6 +84,14 @@ public:
     // More bytes the server wrote, or nullopt when nothing more will come without more input
     // (a core driver: it has run until idle; a socket driver: after a timeout).
     virtual std::optional<std::string> read(int connection) = 0;
+
+    // The same at the end of the transcript, when nothing more is expected: a socket driver
+    // waits less long here than read() does for a response the test is waiting for.
+    virtual std::optional<std::string> read_rest(int connection) { return read(connection); }
+
+    // The client side of a TLS handshake on `connection` (@tls). False when it failed or the
+    // driver has no TLS.
+    virtual bool start_tls(int /*connection*/) { return false; }
 };
 
 // Runs the transcript; on failure, the message names the file line and shows what the server

@@ -112,8 +112,13 @@ public:
 
     void open(int connection) override { out_[connection] += greeting; }
 
+    // Pipelined lines arrive in one write: answer each in turn.
     void send(int connection, std::string_view bytes) override {
-        out_[connection] += replies[std::string(bytes.substr(0, bytes.size() - 2))];
+        for (std::size_t end = bytes.find("\r\n"); end != std::string_view::npos;
+             end = bytes.find("\r\n")) {
+            out_[connection] += replies[std::string(bytes.substr(0, end))];
+            bytes.remove_prefix(end + 2);
+        }
     }
 
     std::optional<std::string> read(int connection) override {
