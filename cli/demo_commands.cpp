@@ -7,6 +7,7 @@
 // every other account gets a random password nobody is shown (`govmailctl user passwd` sets a
 // known one).
 
+#include "cli/demo_mail.hpp"
 #include "cli/directory_commands.hpp"
 #include "cli/directory_session.hpp"
 #include "cli/output.hpp"
@@ -68,6 +69,9 @@ int run_seed(Context& context, const DemoArgs& a) {
         );
         return 0;
     }
+    std::size_t messages =
+        deliver_demo_mail(s.directory, summary.logins, std::chrono::system_clock::now());
+    std::printf("%zu demo messages delivered to the logins below\n", messages);
     std::printf(
         "log in (IMAP/SMTP/webmail) as any of these, password \"%s\":\n", a.password.c_str()
     );

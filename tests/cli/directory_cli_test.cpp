@@ -1,12 +1,15 @@
 // govmailctl's directory commands, run as the real binary: the forms scripts depend on
 // (issue 4), output formats, one-line errors and exit codes.
 
+#include "mime/message_info.hpp"
+#include "store/store.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sys/stat.h>
 
 namespace govmail::test {
@@ -141,6 +144,62 @@ TEST_F(Govmailctl, StaffImportReportsBadRowsAndWritesPrivateCredentials) {
     EXPECT_EQ(again.status, 0);
     EXPECT_NE(again.output.find("0 to add, 0 to update, 1 unchanged"), std::string::npos)
         << again.output;
+}
+
+// The demo province comes with mail: Vietnamese correspondence in the demo logins' INBOX and
+// Sent, each message stored once however many hold it.
+TEST_F(Govmailctl, DemoSeedDeliversMail) {
+    auto seeded = ctl({"demo", "seed", "--staff", "20"});
+    ASSERT_EQ(seeded.status, 0) << seeded.output;
+    EXPECT_NE(seeded.output.find("6 demo messages delivered"), std::string::npos) << seeded.output;
+    auto checked = ctl({"check"});
+    ASSERT_EQ(checked.status, 0) << checked.output;
+
+    auto mail = store::MailStore::open({.path = dir_ / "var" / "store"});
+    std::uint32_t inbox_messages = 0;
+    std::uint32_t unseen = 0;
+    std::uint32_t sent_messages = 0;
+    std::set<std::string> subjects;
+    std::set<std::string> attachments;
+    std::set<std::string> blobs;
+    mail->read([&](const store::StoreReader& r) {
+        for (store::AccountId account = 1; account < 1000; ++account) {
+            for (const char* name : {"INBOX", "Sent"}) {
+                auto box = r.find_mailbox(account, name);
+                if (!box) {
+                    continue;
+                }
+                auto record = r.mailbox(*box);
+                ASSERT_TRUE(record);
+                (std::string_view(name) == "INBOX" ? inbox_messages : sent_messages) +=
+                    record->messages;
+                if (std::string_view(name) == "INBOX") {
+                    unseen += record->unseen;
+                }
+                for (const auto& message : r.messages(*box, std::vector{store::UidRange{}})) {
+                    blobs.insert(message.blob.hex());
+                    auto bytes = r.message_info(message.blob);
+                    ASSERT_TRUE(bytes);
+                    auto info = mime::MessageInfo::deserialize(bytes->view());
+                    ASSERT_TRUE(info);
+                    subjects.insert(info->subject);
+                    for (const auto& part : info->parts) {
+                        if (!part.filename.empty()) {
+                            attachments.insert(part.filename);
+                        }
+                    }
+                }
+            }
+        }
+    });
+    EXPECT_EQ(inbox_messages, 9U);  // six messages, to nine recipients
+    EXPECT_EQ(sent_messages, 5U);   // one sender is outside the province
+    EXPECT_GT(unseen, 0U);
+    EXPECT_LT(unseen, inbox_messages);
+    EXPECT_EQ(blobs.size(), 6U);
+    EXPECT_TRUE(subjects.contains("Báo cáo tình hình sử dụng thư điện tử công vụ tháng 11"));
+    EXPECT_TRUE(subjects.contains("Re: Báo cáo tình hình sử dụng thư điện tử công vụ tháng 11"));
+    EXPECT_TRUE(attachments.contains("thong-ke-thang-11.csv"));
 }
 
 }  // namespace
