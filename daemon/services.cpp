@@ -1,6 +1,7 @@
 #include "daemon/services.hpp"
 
 #include "core/log.hpp"
+#include "daemon/imap_service.hpp"
 #include "daemon/shared.hpp"
 
 #include <thread>
@@ -88,8 +89,8 @@ void log_skipped_listeners(const Config& config) {
         {"smtp", config.listen.smtp, false},
         {"submission", config.listen.submission, false},
         {"submissions", config.listen.submissions, false},
-        {"imap", config.listen.imap, false},
-        {"imaps", config.listen.imaps, false},
+        {"imap", config.listen.imap, true},
+        {"imaps", config.listen.imaps, true},
         {"http", config.listen.http, false},
         {"https", config.listen.https, false},
     };
@@ -118,7 +119,9 @@ Result<std::unique_ptr<Services>> start_services(const Config& config, net::Serv
     } catch (const std::exception& e) {
         return Error{e.what()};
     }
-    (void)server;
+    if (auto imap = start_imap(*shared, server); !imap) {
+        return imap.error();
+    }
     log_skipped_listeners(config);
     return std::unique_ptr<Services>(std::make_unique<RunningServices>(std::move(shared)));
 }
