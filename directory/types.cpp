@@ -76,6 +76,8 @@ std::string_view to_string(LockReason reason) {
             return "initial-password-unchanged";
         case LockReason::Departed:
             return "departed";
+        case LockReason::SendLimit:
+            return "external-send-limit";
     }
     return "unknown";
 }

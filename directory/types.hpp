@@ -80,6 +80,7 @@ enum class LockReason : std::uint8_t {
     FailedLogins,     // policy.lock_after_failures consecutive failures
     InitialPassword,  // first password unchanged after policy.initial_password_max_age
     Departed,         // govmailctl user depart
+    SendLimit,        // more external recipients than policy.external_send_limit allows
 };
 
 std::string_view to_string(LockReason reason);
