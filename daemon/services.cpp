@@ -3,6 +3,7 @@
 #include "core/log.hpp"
 #include "daemon/imap_service.hpp"
 #include "daemon/shared.hpp"
+#include "daemon/smtp_service.hpp"
 
 #include <thread>
 
@@ -86,9 +87,9 @@ struct ListenerSlot {
 
 void log_skipped_listeners(const Config& config) {
     const ListenerSlot slots[] = {
-        {"smtp", config.listen.smtp, false},
-        {"submission", config.listen.submission, false},
-        {"submissions", config.listen.submissions, false},
+        {"smtp", config.listen.smtp, true},
+        {"submission", config.listen.submission, true},
+        {"submissions", config.listen.submissions, true},
         {"imap", config.listen.imap, true},
         {"imaps", config.listen.imaps, true},
         {"http", config.listen.http, false},
@@ -118,6 +119,9 @@ Result<std::unique_ptr<Services>> start_services(const Config& config, net::Serv
             e.what()};
     } catch (const std::exception& e) {
         return Error{e.what()};
+    }
+    if (auto smtp = start_smtp(*shared, server); !smtp) {
+        return smtp.error();
     }
     if (auto imap = start_imap(*shared, server); !imap) {
         return imap.error();
