@@ -1,9 +1,14 @@
+#include "tests/support/client.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
 #include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace govmail::test {
 namespace {
@@ -60,6 +65,76 @@ TEST(Daemon, GovmailctlValidatesConfig) {
         bad.output.find("bad.toml:1:12: hostname: expected a string, got an integer"),
         std::string::npos
     ) << bad.output;
+}
+
+// A configuration with only the SMTP listener, on `port`, and a shutdown bound of two seconds.
+std::filesystem::path smtp_only_config(const TempDir& dir, std::uint16_t port) {
+    auto path = dir / "govmail.toml";
+    write_file(
+        path,
+        "hostname = \"mail.test.gov.vn\"\ndomains = [\"test.gov.vn\"]\n"
+        "data_dir = \"" +
+            (dir / "data").string() +
+            "\"\n"
+            "[listen]\nsmtp = \"127.0.0.1:" +
+            std::to_string(port) +
+            "\"\n"
+            "[server]\nthreads = 2\nshutdown_grace = \"2s\"\n"
+            "[directory]\nargon2_memory = \"64KB\"\nargon2_iterations = 1\n"
+    );
+    return path;
+}
+
+// Acceptance (issue 2): govmaild logs each address it listens on, and on SIGTERM with a client
+// connected it stops accepting, says goodbye and exits 0 within the configured bound.
+TEST(Daemon, ListensAndExitsCleanlyOnSigtermWithConnectionsOpen) {
+    TempDir dir;
+    std::uint16_t port = free_port();
+    auto daemon = Process::start({bin("govmaild"), "-c", smtp_only_config(dir, port).string()});
+    ASSERT_TRUE(daemon.wait_for_output("port=" + std::to_string(port), 20s)) << daemon.errors();
+    EXPECT_NE(daemon.errors().find("listening service=smtp address=127.0.0.1"), std::string::npos)
+        << daemon.errors();
+    TestClient client;
+    ASSERT_TRUE(client.connect(port));
+    auto greeting = client.read_line();
+    ASSERT_TRUE(greeting);
+    EXPECT_TRUE(greeting->starts_with("220 ")) << *greeting;
+
+    auto signalled = std::chrono::steady_clock::now();
+    daemon.signal(SIGTERM);
+    auto status = daemon.wait(10s);
+    auto took = std::chrono::steady_clock::now() - signalled;
+    ASSERT_TRUE(status) << "still running 10 s after SIGTERM";
+    EXPECT_EQ(*status, 0) << daemon.errors();
+    EXPECT_LT(took, 2s + 2s);  // shutdown_grace plus the time to close the store
+    EXPECT_TRUE(client.wait_closed(1s));
+    EXPECT_NE(daemon.errors().find("shutdown.done"), std::string::npos) << daemon.errors();
+}
+
+// Acceptance (issue 2): a port already in use stops govmaild at start with a one-line reason.
+TEST(Daemon, PortInUseExitsNonZeroWithOneLineReason) {
+    int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+    ASSERT_GE(holder, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    address.sin_port = 0;
+    ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(holder, 1), 0);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    std::uint16_t port = ntohs(address.sin_port);
+
+    TempDir dir;
+    auto result = run({bin("govmaild"), "-c", smtp_only_config(dir, port).string()}, "", 20s);
+    ::close(holder);
+    EXPECT_NE(result.status, 0);
+    auto reason = result.output.find("govmaild: ");
+    ASSERT_NE(reason, std::string::npos) << result.output;
+    std::string line = result.output.substr(reason);
+    EXPECT_NE(line.find("127.0.0.1:" + std::to_string(port)), std::string::npos) << line;
+    EXPECT_NE(line.find("in use"), std::string::npos) << line;
+    EXPECT_EQ(line.find('\n'), line.size() - 1) << line;
 }
 
 }  // namespace
