@@ -14,4 +14,8 @@ void add_config_commands(CLI::App& app, Context& context);
 // backup DEST, check [--quick]
 void add_store_commands(CLI::App& app, Context& context);
 
+// queue list | retry ID... | --all | delete ID... (also makes `check` count the queue's blob
+// references)
+void add_queue_commands(CLI::App& app, Context& context);
+
 }  // namespace govmail::cli

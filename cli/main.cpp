@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
 
     govmail::cli::add_config_commands(app, context);
     govmail::cli::add_store_commands(app, context);
+    govmail::cli::add_queue_commands(app, context);
     govmail::cli::add_unit_commands(app, context);
     govmail::cli::add_user_commands(app, context);
     govmail::cli::add_alias_commands(app, context);
