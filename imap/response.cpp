@@ -1,8 +1,8 @@
 #include "imap/response.hpp"
 
+#include "core/text/text.hpp"
 #include "imap/datetime.hpp"
 #include "imap/detail/chars.hpp"
-#include "imap/detail/utf8.hpp"
 #include "imap/utf7.hpp"
 
 namespace govmail::imap {
@@ -36,7 +36,7 @@ bool can_quote(std::string_view text, bool utf8) {
         eight_bit = eight_bit || static_cast<unsigned char>(c) >= 0x80;
     }
     // RFC 6855 3: UTF-8 in quoted strings only after ENABLE UTF8=ACCEPT.
-    return !eight_bit || (utf8 && detail::is_valid_utf8(text));
+    return !eight_bit || (utf8 && govmail::text::is_valid_utf8(text));
 }
 
 void append_quoted(std::string& out, std::string_view text) {

@@ -1,6 +1,6 @@
 #include "imap/utf7.hpp"
 
-#include "imap/detail/utf8.hpp"
+#include "core/text/text.hpp"
 
 #include <array>
 #include <cstdint>
@@ -98,7 +98,7 @@ boost::system::error_code decode_run(std::string_view run, std::string* out) {
             return SyntaxErrc::Utf7Nul;
         }
         if (out != nullptr) {
-            detail::append_utf8(*out, c);
+            text::append_utf8(*out, c);
         }
     }
     if (pending_high != 0) {
@@ -120,8 +120,8 @@ boost::system::result<std::string> encode_mutf7(std::string_view utf8) {
     std::vector<std::uint16_t> run;
     std::size_t pos = 0;
     while (pos < utf8.size()) {
-        char32_t c = detail::decode_utf8(utf8, pos);
-        if (c == detail::kInvalidCodePoint) {
+        char32_t c = text::decode_utf8(utf8, pos);
+        if (c == text::kInvalidCodePoint) {
             return SyntaxErrc::InvalidUtf8;
         }
         // The decoder refuses U+0000, so the encoder must not produce it.

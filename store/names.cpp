@@ -8,51 +8,7 @@
 namespace govmail::store {
 namespace {
 
-// Decodes one UTF-8 sequence at `pos`; returns the code point and advances, or -1 when the
-// sequence is malformed (RFC 3629 4: no overlong forms, no surrogates, nothing above U+10FFFF).
-long next_code_point(std::string_view text, std::size_t& pos) {
-    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(pos);
-    if (lead < 0x80) {
-        ++pos;
-        return lead;
-    }
-    std::size_t length = 0;
-    long cp = 0;
-    long min = 0;
-    if ((lead & 0xe0) == 0xc0) {
-        length = 2;
-        cp = lead & 0x1f;
-        min = 0x80;
-    } else if ((lead & 0xf0) == 0xe0) {
-        length = 3;
-        cp = lead & 0x0f;
-        min = 0x800;
-    } else if ((lead & 0xf8) == 0xf0) {
-        length = 4;
-        cp = lead & 0x07;
-        min = 0x10000;
-    } else {
-        return -1;
-    }
-    if (pos + length > text.size()) {
-        return -1;
-    }
-    for (std::size_t i = 1; i < length; ++i) {
-        unsigned char c = byte(pos + i);
-        if ((c & 0xc0) != 0x80) {
-            return -1;
-        }
-        cp = (cp << 6) | (c & 0x3f);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-        return -1;
-    }
-    pos += length;
-    return cp;
-}
-
-bool is_control(long cp) {
+bool is_control(char32_t cp) {
     return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f);
 }
 
@@ -69,8 +25,8 @@ std::string problem_with(std::string_view name) {
         return "mailbox name with an empty hierarchy level";
     }
     for (std::size_t pos = 0; pos < name.size();) {
-        long cp = next_code_point(name, pos);
-        if (cp < 0) {
+        char32_t cp = text::decode_utf8(name, pos);
+        if (cp == text::kInvalidCodePoint) {
             return "mailbox name is not valid UTF-8";
         }
         if (is_control(cp)) {

@@ -175,6 +175,39 @@ bool is_valid_utf8(std::string_view utf8) noexcept {
     return true;
 }
 
+char32_t decode_utf8(std::string_view utf8, std::size_t& pos) noexcept {
+    std::size_t bad = 0;
+    const std::size_t n = sequence_length(utf8, pos, bad);
+    if (n == 0) {
+        return kInvalidCodePoint;
+    }
+    static constexpr unsigned char kLeadMask[] = {0, 0x7F, 0x1F, 0x0F, 0x07};
+    auto c = static_cast<char32_t>(static_cast<unsigned char>(utf8[pos]) & kLeadMask[n]);
+    for (std::size_t k = 1; k < n; ++k) {
+        c = (c << 6) | (static_cast<unsigned char>(utf8[pos + k]) & 0x3F);
+    }
+    pos += n;
+    return c;
+}
+
+void append_utf8(std::string& out, char32_t c) {
+    if (c < 0x80) {
+        out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+}
+
 std::string sanitize_utf8(std::string_view utf8) {
     std::string out;
     out.reserve(utf8.size());

@@ -24,6 +24,7 @@
 // The first call of to_ascii() / collation_key() / compare_vi() on a thread builds that thread's
 // ICU object (a few milliseconds); later calls are microseconds.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,15 @@ namespace govmail::text {
 
 // `utf8` with every ill-formed subsequence replaced by U+FFFD (a copy when already valid).
 [[nodiscard]] std::string sanitize_utf8(std::string_view utf8);
+
+inline constexpr char32_t kInvalidCodePoint = 0xFFFFFFFF;
+
+// Decodes the code point at `pos` and advances `pos` past it; kInvalidCodePoint (and `pos`
+// unchanged) when the bytes there are not well-formed UTF-8. Precondition: pos < utf8.size().
+[[nodiscard]] char32_t decode_utf8(std::string_view utf8, std::size_t& pos) noexcept;
+
+// Appends `c` (a Unicode scalar value) in UTF-8.
+void append_utf8(std::string& out, char32_t c);
 
 // Unicode Normalization Form C (canonical composition). Text decoded from windows-1258 or typed
 // with decomposed Vietnamese tone marks becomes the same bytes as precomposed text, so it compares,

@@ -1,7 +1,7 @@
 #include "imap/detail/reader.hpp"
 
+#include "core/text/text.hpp"
 #include "imap/detail/chars.hpp"
-#include "imap/detail/utf8.hpp"
 #include "imap/utf7.hpp"
 
 #include <array>
@@ -254,7 +254,7 @@ std::string Reader::decode_mailbox(std::string raw) {
     }
     std::string name;
     if (options_.utf8_names) {
-        if (!is_valid_utf8(raw)) {
+        if (!text::is_valid_utf8(raw)) {
             fail("mailbox name is not valid UTF-8");
             return {};
         }

@@ -306,3 +306,32 @@ TEST(Text, ThreadsUseTheirOwnIcuObjects) {
 
 }  // namespace
 }  // namespace govmail::text
+
+namespace govmail::text {
+namespace {
+
+TEST(Utf8, DecodeAndAppendRoundTrip) {
+    const std::string text = "aĐức\xF0\x9F\x93\xA7";  // 1-, 2-, 3- and 4-byte sequences
+    std::string again;
+    std::vector<char32_t> points;
+    for (std::size_t pos = 0; pos < text.size();) {
+        char32_t c = decode_utf8(text, pos);
+        ASSERT_NE(c, kInvalidCodePoint);
+        points.push_back(c);
+        append_utf8(again, c);
+    }
+    EXPECT_EQ(points, (std::vector<char32_t>{U'a', U'Đ', U'ứ', U'c', U'\U0001F4E7'}));
+    EXPECT_EQ(again, text);
+}
+
+TEST(Utf8, DecodeRefusesIllFormedSequencesAndLeavesPosition) {
+    for (std::string_view bad :
+         {"\xC0\xAF", "\xE0\x80\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE1\x80", "\x80"}) {
+        std::size_t pos = 0;
+        EXPECT_EQ(decode_utf8(bad, pos), kInvalidCodePoint) << testing::PrintToString(bad);
+        EXPECT_EQ(pos, 0U);
+    }
+}
+
+}  // namespace
+}  // namespace govmail::text
