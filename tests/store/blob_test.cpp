@@ -164,6 +164,25 @@ TEST_F(StoreTest, MapGrowsForBigDeliveries) {
     expect_consistent();
 }
 
+TEST_F(StoreTest, SpaceAccountsForTheBlobs) {
+    MailboxId inbox = provision(1);
+    Env::Space before = store().env().space();
+    append(inbox, message(1 << 20, 1));
+    Env::Space after = store().env().space();
+    EXPECT_EQ(after.page_size, 4096U);
+    EXPECT_GE(after.used - before.used, 1U << 20);
+    EXPECT_LT(after.used - before.used, (1U << 20) + (64U << 10));
+    EXPECT_LE(after.used + after.free, after.high_water);
+    EXPECT_LE(after.high_water, after.file_size);
+    // Expunged, its pages go to the free list, to be reused before the file grows.
+    write([&](StoreWriter& w) {
+        w.store_flags(inbox, std::vector{UidRange{}}, {.flags = kDeleted});
+        w.expunge(inbox);
+    });
+    append(inbox, message(100, 2));  // one more commit: the previous one's pages are free now
+    EXPECT_GE(store().env().space().free, 1U << 20);
+}
+
 TEST_F(StoreTest, BlobsOfAnotherChunkSizeStayReadable) {
     MailboxId inbox = provision(1);
     PreparedMessage before = message(50'000, 1);
