@@ -14,10 +14,15 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <fstream>
 #include <functional>
+#include <grp.h>
 #include <map>
+#include <pwd.h>
 #include <sstream>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace govmail::test {
 namespace {
@@ -668,6 +673,138 @@ TEST(SmtpIntegration, MxLookupThroughALocalDnsServer) {
     const std::string queries = dns.output() + dns.errors();
     EXPECT_NE(queries.find("query[MX] b.gov.vn"), std::string::npos) << queries;
     EXPECT_NE(queries.find("query[A] mx1.b.gov.vn"), std::string::npos) << queries;
+}
+
+// A Postfix instance of its own (Debian's package; its own configuration, queue and data
+// directories under a temporary directory, on a loopback port; stopped at the end, nothing
+// system-wide touched) relays between two govmail instances: it accepts mail from a govmail
+// queue and delivers it into the other govmail's MX, both ways.
+class Postfix {
+public:
+    Postfix(std::uint16_t port, const std::map<std::string, std::uint16_t>& domains)
+        : port_(port) {
+        // Postfix's daemons run as the postfix user: they must reach their directories.
+        ::chmod(dir_.path().c_str(), 0755);
+        std::filesystem::create_directories(dir_ / "conf");
+        std::filesystem::create_directories(dir_ / "queue");
+        std::filesystem::create_directories(dir_ / "data");
+        const passwd* owner = ::getpwnam("postfix");
+        if (owner == nullptr ||
+            ::chown((dir_ / "data").c_str(), owner->pw_uid, owner->pw_gid) != 0) {
+            throw std::runtime_error("no postfix user");
+        }
+        std::string relay_domains;
+        std::string transports;
+        for (const auto& [domain, mx] : domains) {
+            relay_domains += (relay_domains.empty() ? "" : ", ") + domain;
+            transports += (transports.empty() ? "" : ", ") + domain +
+                          "=smtp:[127.0.0.1]:" + std::to_string(mx);
+        }
+        const std::string d = dir_.path().string();
+        write_file(
+            dir_ / "conf" / "main.cf",
+            "compatibility_level = 3.6\nqueue_directory = " + d + "/queue\ndata_directory = " + d +
+                "/data\ncommand_directory = /usr/sbin\ndaemon_directory = /usr/lib/postfix/sbin\n"
+                "meta_directory = /etc/postfix\nshlib_directory = /usr/lib/postfix\n"
+                "mail_owner = postfix\nsetgid_group = postdrop\nmyhostname = relay.p.test\n"
+                "mydomain = p.test\nmydestination =\ninet_interfaces = 127.0.0.1\n"
+                "inet_protocols = ipv4\nmynetworks = 127.0.0.0/8\nrelay_domains = " +
+                relay_domains + "\ntransport_maps = inline:{ " + transports +
+                " }\nsmtp_dns_support_level = disabled\nsmtp_tls_security_level = may\n"
+                "smtpd_tls_security_level = none\nalias_maps =\nalias_database =\n"
+                "local_recipient_maps =\nmaillog_file_prefixes = " +
+                d + "\nmaillog_file = " + d + "/maillog\n"
+        );
+        write_file(
+            dir_ / "conf" / "master.cf",
+            "127.0.0.1:" + std::to_string(port) +
+                " inet n - n - - smtpd\n"
+                "pickup unix n - n 60 1 pickup\ncleanup unix n - n - 0 cleanup\n"
+                "qmgr unix n - n 300 1 qmgr\ntlsmgr unix - - n 1000? 1 tlsmgr\n"
+                "rewrite unix - - n - - trivial-rewrite\nbounce unix - - n - 0 bounce\n"
+                "defer unix - - n - 0 bounce\ntrace unix - - n - 0 bounce\n"
+                "verify unix - - n - 1 verify\nflush unix n - n 1000? 0 flush\n"
+                "proxymap unix - - n - - proxymap\nsmtp unix - - n - - smtp\n"
+                "relay unix - - n - - smtp\nshowq unix n - n - - showq\n"
+                "error unix - - n - - error\nretry unix - - n - - error\n"
+                "discard unix - - n - - discard\nanvil unix - - n - 1 anvil\n"
+                "scache unix - - n - 1 scache\npostlog unix-dgram n - n - 1 postlogd\n"
+        );
+        RunResult started = run({"postfix", "-c", (dir_ / "conf").string(), "start"}, "", 30s);
+        started_ = started.status == 0;
+        if (!started_) {
+            throw std::runtime_error("postfix did not start: " + started.output + log());
+        }
+    }
+
+    ~Postfix() {
+        if (started_) {
+            run({"postfix", "-c", (dir_ / "conf").string(), "stop"}, "", 30s);
+        }
+    }
+
+    Postfix(const Postfix&) = delete;
+    Postfix& operator=(const Postfix&) = delete;
+
+    std::string log() const {
+        std::ifstream in(dir_ / "maillog");
+        std::stringstream text;
+        text << in.rdbuf();
+        return text.str();
+    }
+
+    std::uint16_t port() const { return port_; }
+
+private:
+    TempDir dir_;
+    std::uint16_t port_;
+    bool started_ = false;
+};
+
+TEST(SmtpIntegration, PostfixRelaysFromTheQueueIntoTheMx) {
+    if (!have("python3") || !have("postfix") || ::geteuid() != 0) {
+        GTEST_SKIP() << "python3, Postfix (scripts/install-deps --with-tests) and root are needed";
+    }
+    Instance a("a.gov.vn");
+    Instance b("b.gov.vn");
+    Postfix postfix(free_port(), {{"a.gov.vn", a.mx()}, {"b.gov.vn", b.mx()}});
+    const std::string via = "\"127.0.0.1:" + std::to_string(postfix.port()) + "\"\n";
+    a.configure("", "\"b.gov.vn\" = " + via);
+    b.configure("", "\"a.gov.vn\" = " + via);
+    a.add_user("an", "Nguyễn Văn An");
+    b.add_user("binh", "Trần Thị Bình");
+    a.start();
+    b.start();
+    const std::string an = address_in(a, "an");
+    const std::string binh = address_in(b, "binh");
+    const std::string there = vietnamese_message(an, binh, "a-postfix-b");
+    write_file(a.dir() / "there.eml", there);
+    EXPECT_EQ(python_submit(a, "starttls", "PLAIN", an, binh, a.dir() / "there.eml"), "ok\n");
+    const std::string back = vietnamese_message(binh, an, "b-postfix-a");
+    write_file(b.dir() / "back.eml", back);
+    EXPECT_EQ(python_submit(b, "tls", "LOGIN", binh, an, b.dir() / "back.eml"), "ok\n");
+    EXPECT_TRUE(eventually(
+        [&] {
+            const std::string log = postfix.log();
+            std::size_t sent = 0;
+            for (std::size_t at = log.find("status=sent"); at != std::string::npos;
+                 at = log.find("status=sent", at + 1)) {
+                ++sent;
+            }
+            return sent >= 2;
+        },
+        30s
+    )) << postfix.log();
+    a.stop();
+    b.stop();
+    auto at_b = b.inbox(binh);
+    ASSERT_EQ(at_b.size(), 1U) << postfix.log();
+    expect_stored(at_b[0], there);
+    EXPECT_NE(at_b[0].find("by relay.p.test (Postfix)"), std::string::npos) << at_b[0];
+    auto at_a = a.inbox(an);
+    ASSERT_EQ(at_a.size(), 1U) << postfix.log();
+    expect_stored(at_a[0], back);
+    EXPECT_NE(at_a[0].find("by relay.p.test (Postfix)"), std::string::npos);
 }
 
 }  // namespace
