@@ -106,8 +106,18 @@ def main():
         (inbox / "cur" / f"1795300000.{i}_local.govmail:2,").write_bytes(
             message("local", i).replace(b"\r\n", b"\n"))
     m = connect()
+    # One MULTIAPPEND (RFC 3502) with LITERAL+ data: one store commit for all 100 messages.
+    tag = m._new_tag()
+    command = tag + b" APPEND INBOX"
     for i in range(COUNT):
-        m.append("INBOX", None, None, message("server", i))
+        data = message("server", i)
+        command += b" {%d+}\r\n" % len(data) + data
+    m.send(command + b"\r\n")
+    while True:
+        line = m._get_line()
+        if line.startswith(tag + b" "):
+            check(line.startswith(tag + b" OK"), f"MULTIAPPEND: {line!r}")
+            break
     config = WORK / "mbsyncrc"
     config.write_text(f"""IMAPAccount govmail
 Host {HOST}
