@@ -217,6 +217,14 @@ public:
         daemon_.reset();
     }
 
+    // kill -9: no shutdown at all.
+    void kill() {
+        daemon_->signal(SIGKILL);
+        daemon_->wait(15s);
+        log_ = daemon_->errors();
+        daemon_.reset();
+    }
+
     const std::string& log() const { return log_; }
 
     std::string running_log() const { return daemon_ ? daemon_->errors() : log_; }
@@ -805,6 +813,73 @@ TEST(SmtpIntegration, PostfixRelaysFromTheQueueIntoTheMx) {
     ASSERT_EQ(at_a.size(), 1U) << postfix.log();
     expect_stored(at_a[0], back);
     EXPECT_NE(at_a[0].find("by relay.p.test (Postfix)"), std::string::npos);
+}
+
+// The queue is in the store: a govmaild killed with SIGKILL while mail waits for an unreachable
+// server sends it after its restart, once. govmailctl queue delete and retry manage it meanwhile.
+TEST(SmtpIntegration, QueuedMailSurvivesKillNineAndIsManagedWithGovmailctl) {
+    if (!have("python3")) {
+        GTEST_SKIP() << "python3 is needed";
+    }
+    Instance a("a.gov.vn");
+    Instance b("b.gov.vn");
+    a.configure(
+        "retry_initial = \"10m\"\nretry_max = \"10m\"\n",
+        "\"b.gov.vn\" = \"127.0.0.1:" + std::to_string(b.mx()) + "\"\n"
+    );
+    b.configure();
+    a.add_user("an", "Nguyễn Văn An");
+    b.add_user("binh", "Trần Thị Bình");
+    a.start();
+    const std::string an = address_in(a, "an");
+    const std::string binh = address_in(b, "binh");
+    const std::string kept = vietnamese_message(an, binh, "kept");
+    const std::string dropped = vietnamese_message(an, binh, "dropped");
+    write_file(a.dir() / "kept.eml", kept);
+    write_file(a.dir() / "dropped.eml", dropped);
+    EXPECT_EQ(python_submit(a, "starttls", "PLAIN", an, binh, a.dir() / "kept.eml"), "ok\n");
+    // b is not running: both wait in a's queue after their first attempt.
+    ASSERT_TRUE(
+        eventually([&] { return a.running_log().find("queue.deferred") != std::string::npos; }, 10s)
+    ) << a.running_log();
+    const std::vector<std::string> first = a.queue();
+    ASSERT_EQ(first.size(), 1U);
+    const std::string kept_id = first[0].substr(0, first[0].find(','));
+    EXPECT_EQ(python_submit(a, "starttls", "PLAIN", an, binh, a.dir() / "dropped.eml"), "ok\n");
+    ASSERT_TRUE(eventually([&] { return a.queue().size() == 2; }, 10s));
+    a.kill();
+
+    // While a is down: the second message is deleted from the queue; the first stays.
+    std::string dropped_id;
+    for (const std::string& row : a.queue()) {
+        if (!row.starts_with(kept_id)) {
+            dropped_id = row.substr(0, row.find(','));
+        }
+    }
+    ASSERT_FALSE(dropped_id.empty());
+    EXPECT_NE(
+        a.ctl({"queue", "delete", dropped_id}).output.find("1 messages deleted"), std::string::npos
+    );
+    ASSERT_EQ(a.queue().size(), 1U);
+
+    // Its next attempt is 10 minutes away (the backoff): `queue retry` makes it now; the daemon
+    // sees the change at its next rescan of the queue (at most Runner::kRescan, 10 s).
+    b.start();
+    a.start();
+    EXPECT_NE(
+        a.ctl({"queue", "retry", "--all"}).output.find("1 messages will be attempted now"),
+        std::string::npos
+    );
+    EXPECT_TRUE(
+        eventually([&] { return a.running_log().find("queue.done") != std::string::npos; }, 20s)
+    ) << a.running_log();
+    a.stop();
+    b.stop();
+    EXPECT_TRUE(a.queue().empty());
+    EXPECT_NE(a.ctl({"check"}).output.find("no faults"), std::string::npos);
+    auto inbox = b.inbox(binh);
+    ASSERT_EQ(inbox.size(), 1U);
+    expect_stored(inbox[0], kept);
 }
 
 }  // namespace
