@@ -3,7 +3,7 @@
 // steady (the blob layout decision in store/README.md rests on these figures).
 //
 //     store_churn --messages 1000000 --live 2048            # the full run (bench/README.md)
-//     store_churn --messages 20000 --live 256 --check       # the short ctest (label bench)
+//     store_churn --messages 20000 --live 256 --check-size  # the short ctest (label bench)
 //
 // Phases: fill the store with new mail until `--live` MB are live, then run `--messages`
 // deliveries in `--windows` equal windows; after each delivery that takes the live data above
@@ -13,7 +13,9 @@
 // 25% 8-64 KB, 12% 64 KB-1 MB, 3% 1-5 MB (log-uniform inside each band).
 //
 // Figures: data.mdb size against live bytes (must stay within 1.5x) and deliveries per second
-// in the last window against the first (within 20%). --check makes them the exit status. The
+// in the last window against the first (within 20%). --check makes both the exit status;
+// --check-size only the file size, which is a count: the ctest uses it, because the speed of
+// five-second windows on a shared 2-core machine is noise (the full run is the speed figure). The
 // speed of a window is the median over ten equal slices of it, so that a burst of other work on
 // a shared machine (a compile, another benchmark) does not decide the verdict; the plain average
 // is printed beside it.
@@ -50,6 +52,7 @@ struct Options {
     std::uint64_t seed = 1;
     std::string dir;
     bool check = false;
+    bool check_size = false;
     bool keep = false;
 };
 
@@ -57,7 +60,8 @@ struct Options {
     std::fprintf(
         stderr,
         "usage: store_churn [--messages N] [--live MB] [--windows W] [--writers T]\n"
-        "                   [--chunk-size BYTES] [--seed S] [--dir PATH] [--keep] [--check]\n"
+        "                   [--chunk-size BYTES] [--seed S] [--dir PATH] [--keep] [--check | "
+        "--check-size]\n"
     );
     std::exit(2);
 }
@@ -88,6 +92,8 @@ Options parse(int argc, char** argv) {
             o.dir = value();
         } else if (arg == "--check") {
             o.check = true;
+        } else if (arg == "--check-size") {
+            o.check_size = true;
         } else if (arg == "--keep") {
             o.keep = true;
         } else {
@@ -428,8 +434,9 @@ int run(const Options& options) {
     if (temporary && !options.keep) {
         fs::remove_all(dir);
     }
-    bool ok = worst_ratio <= 1.5 && speed_ratio >= 0.8;
-    if (options.check && !ok) {
+    bool size_ok = worst_ratio <= 1.5;
+    bool speed_ok = speed_ratio >= 0.8;
+    if ((options.check && !(size_ok && speed_ok)) || (options.check_size && !size_ok)) {
         std::printf("store_churn: FAILED\n");
         return 1;
     }
