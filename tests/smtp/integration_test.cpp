@@ -35,13 +35,19 @@ bool have(const std::string& program) {
     return run({"sh", "-c", "command -v " + program}, "", 10s).status == 0;
 }
 
-// A free UDP port on 127.0.0.1 (for dnsmasq).
-std::uint16_t free_udp_port() {
+// A port free for both UDP and TCP on 127.0.0.1 (dnsmasq listens on both).
+std::uint16_t free_dns_port() {
     RunResult r =
         run({"python3",
              "-c",
-             "import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);"
-             "s.bind(('127.0.0.1',0));print(s.getsockname()[1])"},
+             "import socket\n"
+             "while True:\n"
+             "    u=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);u.bind(('127.0.0.1',0))\n"
+             "    t=socket.socket();port=u.getsockname()[1]\n"
+             "    try:\n"
+             "        t.bind(('127.0.0.1',port));print(port);break\n"
+             "    except OSError:\n"
+             "        pass\n"},
             "",
             10s);
     return static_cast<std::uint16_t>(std::stoi(r.output));
@@ -635,7 +641,31 @@ TEST(SmtpIntegration, MxLookupThroughALocalDnsServer) {
     }
     Instance a("a.gov.vn");
     Instance b("b.gov.vn");
-    const std::uint16_t dns_port = free_udp_port();
+    // Another process may take the port between the choice and dnsmasq's bind: try again then.
+    std::uint16_t dns_port = 0;
+    std::optional<Process> dns;
+    for (int attempt = 0; attempt < 5 && !dns; ++attempt) {
+        dns_port = free_dns_port();
+        dns.emplace(Process::start({
+            "dnsmasq",
+            "--keep-in-foreground",
+            "--conf-file=/dev/null",
+            "--no-resolv",
+            "--no-hosts",
+            "--port=" + std::to_string(dns_port),
+            "--listen-address=127.0.0.1",
+            "--bind-interfaces",
+            "--pid-file=",
+            "--mx-host=b.gov.vn,mx1.b.gov.vn,10",
+            "--host-record=mx1.b.gov.vn,127.0.0.1",
+            "--log-facility=-",
+            "--log-queries",
+        }));
+        if (!dns->wait_for_output("started", 5s)) {
+            dns.reset();
+        }
+    }
+    ASSERT_TRUE(dns) << "dnsmasq did not start";
     a.configure(
         "mx_port = " + std::to_string(b.mx()) + "\n",
         "",
@@ -644,22 +674,6 @@ TEST(SmtpIntegration, MxLookupThroughALocalDnsServer) {
     b.configure();
     a.add_user("an", "Nguyễn Văn An");
     b.add_user("binh", "Trần Thị Bình");
-    Process dns = Process::start({
-        "dnsmasq",
-        "--keep-in-foreground",
-        "--conf-file=/dev/null",
-        "--no-resolv",
-        "--no-hosts",
-        "--port=" + std::to_string(dns_port),
-        "--listen-address=127.0.0.1",
-        "--bind-interfaces",
-        "--pid-file=",
-        "--mx-host=b.gov.vn,mx1.b.gov.vn,10",
-        "--host-record=mx1.b.gov.vn,127.0.0.1",
-        "--log-facility=-",
-        "--log-queries",
-    });
-    ASSERT_TRUE(dns.wait_for_output("started", 10s)) << dns.errors();
     a.start();
     b.start();
     const std::string an = address_in(a, "an");
@@ -672,13 +686,13 @@ TEST(SmtpIntegration, MxLookupThroughALocalDnsServer) {
     ) << a.running_log();
     a.stop();
     b.stop();
-    dns.signal(SIGTERM);
-    dns.wait(5s);
+    dns->signal(SIGTERM);
+    dns->wait(5s);
     auto inbox = b.inbox(binh);
     ASSERT_EQ(inbox.size(), 1U);
     expect_stored(inbox[0], message);
     // a asked the DNS server for the MX of b.gov.vn, then for its host's address.
-    const std::string queries = dns.output() + dns.errors();
+    const std::string queries = dns->output() + dns->errors();
     EXPECT_NE(queries.find("query[MX] b.gov.vn"), std::string::npos) << queries;
     EXPECT_NE(queries.find("query[A] mx1.b.gov.vn"), std::string::npos) << queries;
 }
