@@ -194,8 +194,11 @@ int main(int argc, char** argv) {
         fail("govmailctl user add: " + added.output);
     }
     auto daemon = Process::start({(bin_dir / "govmaild").string(), "-c", conf});
-    if (!daemon.wait_for_output("listening", 20s)) {
-        fail("govmaild did not start: " + daemon.errors());
+    if (!daemon.wait_for_output("listening service=smtp", 20s)) {
+        const std::string errors = daemon.errors();
+        daemon.signal(SIGKILL);  // fail() exits without running destructors
+        daemon.wait(10s);
+        fail("govmaild did not start: " + errors);
     }
     const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
     std::printf("sessions  size      seconds  accepted  failed  messages/s  MB/s\n");
