@@ -126,10 +126,16 @@ TEST(Password, UnknownUserTimingMatchesWrongPassword) {
     double difference = std::abs(m_wrong - m_unknown) / std::max(m_wrong, m_unknown);
     RecordProperty("median_wrong_password_us", std::to_string(m_wrong));
     RecordProperty("median_unknown_user_us", std::to_string(m_unknown));
-    EXPECT_LT(difference, 0.15) << "wrong password " << m_wrong << " us, unknown user " << m_unknown
-                                << " us";
     // Both did real hashing work (a refusal without hashing would take microseconds).
     EXPECT_GT(m_unknown, 500.0);
+#ifdef GOVMAIL_SANITIZE
+    // Under ASan our code around the (uninstrumented) Argon2 work runs several times slower and
+    // the comparison measures the instrumentation; the refusals above are still checked.
+    GTEST_SKIP() << "timing compared in the normal build only (wrong password " << m_wrong
+                 << " us, unknown user " << m_unknown << " us)";
+#endif
+    EXPECT_LT(difference, 0.15) << "wrong password " << m_wrong << " us, unknown user " << m_unknown
+                                << " us";
 }
 
 }  // namespace
