@@ -209,6 +209,10 @@ private:
     asio::awaitable<void> cmd_unselect(TaggedCommand& command);
     asio::awaitable<void> cmd_expunge(TaggedCommand& command);
     asio::awaitable<void> cmd_uid_expunge(TaggedCommand& command);
+    // Both expunges (cmd/expunge.cpp): every \Deleted message, or only those among `uids`.
+    asio::awaitable<void> expunge_deleted(
+        std::optional<std::vector<store::UidRange>> uids, const char* completed
+    );
     asio::awaitable<void> cmd_search(TaggedCommand& command);
     asio::awaitable<void> cmd_fetch(TaggedCommand& command);
     asio::awaitable<void> cmd_store(TaggedCommand& command);

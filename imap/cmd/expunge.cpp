@@ -16,37 +16,10 @@ std::string highest_modseq_code(bool qresync, bool expunged_any, store::ModSeq h
 
 }  // namespace
 
-asio::awaitable<void> Session::cmd_expunge(TaggedCommand& /*command*/) {
+asio::awaitable<void> Session::expunge_deleted(
+    std::optional<std::vector<store::UidRange>> uids, const char* completed
+) {
     Selected& s = selected();
-    if (s.read_only) {
-        throw no("READ-ONLY", "Mailbox was opened with EXAMINE");
-    }
-    auto expunging = services_.store.expunge(s.id, std::nullopt);
-    auto expunged = co_await std::move(expunging);
-    if (!expunged) {
-        throw failure(expunged.error(), Operation::Message);
-    }
-    if (!expunged->expunged.empty()) {
-        selected().own_modseqs.push_back(expunged->highest_modseq);
-        report_expunged(expunged->expunged);
-    }
-    complete(
-        Condition::Ok,
-        highest_modseq_code(qresync_, !expunged->expunged.empty(), expunged->highest_modseq),
-        "EXPUNGE completed"
-    );
-}
-
-asio::awaitable<void> Session::cmd_uid_expunge(TaggedCommand& command) {
-    auto& expunge = std::get<UidExpunge>(command.command);
-    Selected& s = selected();
-    if (s.read_only) {
-        throw no("READ-ONLY", "Mailbox was opened with EXAMINE");
-    }
-    std::vector<store::UidRange> uids = resolve(expunge.uids, true);
-    if (uids.empty()) {
-        co_return;
-    }
     auto expunging = services_.store.expunge(s.id, std::move(uids));
     auto expunged = co_await std::move(expunging);
     if (!expunged) {
@@ -59,8 +32,29 @@ asio::awaitable<void> Session::cmd_uid_expunge(TaggedCommand& command) {
     complete(
         Condition::Ok,
         highest_modseq_code(qresync_, !expunged->expunged.empty(), expunged->highest_modseq),
-        "UID EXPUNGE completed"
+        completed
     );
+}
+
+asio::awaitable<void> Session::cmd_expunge(TaggedCommand& /*command*/) {
+    if (selected().read_only) {
+        throw no("READ-ONLY", "Mailbox was opened with EXAMINE");
+    }
+    auto expunging = expunge_deleted(std::nullopt, "EXPUNGE completed");
+    co_await std::move(expunging);
+}
+
+asio::awaitable<void> Session::cmd_uid_expunge(TaggedCommand& command) {
+    auto& expunge = std::get<UidExpunge>(command.command);
+    if (selected().read_only) {
+        throw no("READ-ONLY", "Mailbox was opened with EXAMINE");
+    }
+    std::vector<store::UidRange> uids = resolve(expunge.uids, true);
+    if (uids.empty()) {
+        co_return;
+    }
+    auto expunging = expunge_deleted(std::move(uids), "UID EXPUNGE completed");
+    co_await std::move(expunging);
 }
 
 }  // namespace govmail::imap
