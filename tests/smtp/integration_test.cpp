@@ -368,6 +368,30 @@ std::string python_submit(
     return r.output;
 }
 
+// Mail both ways between two instances: an@a submits to binh@b over STARTTLS with AUTH PLAIN,
+// binh@b answers over implicit TLS with AUTH LOGIN. Starts both instances.
+struct Exchange {
+    std::string an;
+    std::string binh;
+    std::string there;  // an -> binh, as submitted
+    std::string back;   // binh -> an, as submitted
+};
+
+Exchange exchange_both_ways(Instance& a, Instance& b, const std::string& tag) {
+    a.add_user("an", "Nguyễn Văn An");
+    b.add_user("binh", "Trần Thị Bình");
+    a.start();
+    b.start();
+    Exchange e{.an = address_in(a, "an"), .binh = address_in(b, "binh")};
+    e.there = vietnamese_message(e.an, e.binh, "a-" + tag + "-b");
+    write_file(a.dir() / "there.eml", e.there);
+    EXPECT_EQ(python_submit(a, "starttls", "PLAIN", e.an, e.binh, a.dir() / "there.eml"), "ok\n");
+    e.back = vietnamese_message(e.binh, e.an, "b-" + tag + "-a");
+    write_file(b.dir() / "back.eml", e.back);
+    EXPECT_EQ(python_submit(b, "tls", "LOGIN", e.binh, e.an, b.dir() / "back.eml"), "ok\n");
+    return e;
+}
+
 TEST(SmtpIntegration, RealClientsSubmitAndTheMessageLandsUnchanged) {
     if (!have("python3") || !have("swaks")) {
         GTEST_SKIP() << "python3 and swaks are needed (scripts/install-deps --with-tests)";
@@ -551,18 +575,7 @@ TEST(SmtpIntegration, TwoInstancesExchangeMailByStaticRoutes) {
         "\"a.gov.vn\" = { address = \"127.0.0.1:" + std::to_string(a.mx()) +
             "\", require_tls = true }\n"
     );
-    a.add_user("an", "Nguyễn Văn An");
-    b.add_user("binh", "Trần Thị Bình");
-    a.start();
-    b.start();
-    const std::string an = address_in(a, "an");
-    const std::string binh = address_in(b, "binh");
-    const std::string there = vietnamese_message(an, binh, "a-to-b");
-    write_file(a.dir() / "there.eml", there);
-    EXPECT_EQ(python_submit(a, "starttls", "PLAIN", an, binh, a.dir() / "there.eml"), "ok\n");
-    const std::string back = vietnamese_message(binh, an, "b-to-a");
-    write_file(b.dir() / "back.eml", back);
-    EXPECT_EQ(python_submit(b, "tls", "LOGIN", binh, an, b.dir() / "back.eml"), "ok\n");
+    const auto [an, binh, there, back] = exchange_both_ways(a, b, "to");
     EXPECT_TRUE(eventually(
         [&] {
             return a.running_log().find("queue.done") != std::string::npos &&
@@ -793,18 +806,7 @@ TEST(SmtpIntegration, PostfixRelaysFromTheQueueIntoTheMx) {
     const std::string via = "\"127.0.0.1:" + std::to_string(postfix.port()) + "\"\n";
     a.configure("", "\"b.gov.vn\" = " + via);
     b.configure("", "\"a.gov.vn\" = " + via);
-    a.add_user("an", "Nguyễn Văn An");
-    b.add_user("binh", "Trần Thị Bình");
-    a.start();
-    b.start();
-    const std::string an = address_in(a, "an");
-    const std::string binh = address_in(b, "binh");
-    const std::string there = vietnamese_message(an, binh, "a-postfix-b");
-    write_file(a.dir() / "there.eml", there);
-    EXPECT_EQ(python_submit(a, "starttls", "PLAIN", an, binh, a.dir() / "there.eml"), "ok\n");
-    const std::string back = vietnamese_message(binh, an, "b-postfix-a");
-    write_file(b.dir() / "back.eml", back);
-    EXPECT_EQ(python_submit(b, "tls", "LOGIN", binh, an, b.dir() / "back.eml"), "ok\n");
+    const auto [an, binh, there, back] = exchange_both_ways(a, b, "postfix");
     EXPECT_TRUE(eventually(
         [&] {
             const std::string log = postfix.log();
