@@ -22,9 +22,9 @@
 #include <benchmark/benchmark.h>
 #include <chrono>
 #include <cstdio>
-#include <map>
 #include <ctime>
 #include <filesystem>
+#include <map>
 #include <memory>
 
 namespace govmail::directory {
@@ -146,8 +146,13 @@ void BM_Search(benchmark::State& state) {
     }
     std::ranges::sort(worst, std::greater<>());
     for (std::size_t i = 0; i < std::min<std::size_t>(5, worst.size()); ++i) {
-        std::fprintf(stderr, "slowest query %zu: \"%s\" %.0f us CPU\n", i + 1,
-                     worst[i].second.c_str(), worst[i].first);
+        std::fprintf(
+            stderr,
+            "slowest query %zu: \"%s\" %.0f us CPU\n",
+            i + 1,
+            worst[i].second.c_str(),
+            worst[i].first
+        );
     }
 }
 
