@@ -1,5 +1,7 @@
 #include "core/password.hpp"
 
+#include "core/net/offload.hpp"
+
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -157,13 +159,20 @@ bool Hasher::verify(std::optional<std::string_view> encoded, std::string_view pa
 net::asio::awaitable<bool> Hasher::async_verify(
     std::optional<std::string> encoded, std::string password
 ) {
-    return on_pool<bool>([this, encoded = std::move(encoded), password = std::move(password)] {
-        return verify(encoded ? std::optional<std::string_view>(*encoded) : std::nullopt, password);
-    });
+    return net::offload<bool>(
+        pool_,
+        [this, encoded = std::move(encoded), password = std::move(password)] {
+            return verify(
+                encoded ? std::optional<std::string_view>(*encoded) : std::nullopt, password
+            );
+        }
+    );
 }
 
 net::asio::awaitable<std::string> Hasher::async_hash(std::string password) {
-    return on_pool<std::string>([this, password = std::move(password)] { return hash(password); });
+    return net::offload<std::string>(pool_, [this, password = std::move(password)] {
+        return hash(password);
+    });
 }
 
 std::vector<std::string> Hasher::hash_all(

@@ -97,41 +97,10 @@ public:
     );
 
 private:
-    template <typename T, typename Work>
-    net::asio::awaitable<T> on_pool(Work work);
-
     Params params_;
     unsigned threads_;
     std::string dummy_;
     boost::asio::thread_pool pool_;
 };
-
-template <typename T, typename Work>
-net::asio::awaitable<T> Hasher::on_pool(Work work) {
-    return net::asio::async_initiate<decltype(net::asio::use_awaitable), void(T)>(
-        [this](auto handler, Work work) {
-            auto work_guard =
-                net::asio::make_work_guard(net::asio::get_associated_executor(handler));
-            net::asio::post(
-                pool_,
-                [work = std::move(work),
-                 handler = std::move(handler),
-                 work_guard = std::move(work_guard)]() mutable {
-                    T value = work();
-                    auto executor = work_guard.get_executor();
-                    net::asio::post(
-                        executor,
-                        [handler = std::move(handler), value = std::move(value)]() mutable {
-                            std::move(handler)(std::move(value));
-                        }
-                    );
-                    work_guard.reset();
-                }
-            );
-        },
-        net::asio::use_awaitable,
-        std::move(work)
-    );
-}
 
 }  // namespace govmail::password

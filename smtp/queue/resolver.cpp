@@ -1,8 +1,7 @@
 #include "smtp/queue/resolver.hpp"
 
 #include "core/log.hpp"
-
-#include <boost/asio/async_result.hpp>
+#include "core/net/offload.hpp"
 
 #include <algorithm>
 #include <ares.h>
@@ -245,33 +244,6 @@ AddressAnswer query_addresses(
     return std::move(state.answer);
 }
 
-// Runs `query` on `pool` and completes the awaiting coroutine on its own executor.
-template <typename Answer, typename Query>
-asio::awaitable<Answer> on_pool(asio::thread_pool& pool, Query query) {
-    return asio::async_initiate<decltype(asio::use_awaitable), void(Answer)>(
-        [&pool](auto handler, Query query) {
-            auto work = asio::make_work_guard(asio::get_associated_executor(handler));
-            asio::post(
-                pool,
-                [handler = std::move(handler), work = std::move(work), query = std::move(query)](
-                ) mutable {
-                    Answer answer = query();
-                    auto executor = work.get_executor();
-                    asio::post(
-                        executor,
-                        [handler = std::move(handler), answer = std::move(answer)]() mutable {
-                            std::move(handler)(std::move(answer));
-                        }
-                    );
-                    work.reset();
-                }
-            );
-        },
-        asio::use_awaitable,
-        std::move(query)
-    );
-}
-
 }  // namespace
 
 Resolver::Resolver(const DnsConfig& config)
@@ -299,7 +271,7 @@ asio::awaitable<MxAnswer> Resolver::mx(std::string domain) {
     }
     // Made in its own statement: g++ 12 destroys a capturing lambda twice when it shares a
     // full-expression with co_await.
-    auto querying = on_pool<MxAnswer>(pool_, [this, domain = std::move(domain)] {
+    auto querying = net::offload<MxAnswer>(pool_, [this, domain = std::move(domain)] {
         return query_mx(config_, servers_, domain);
     });
     co_return co_await std::move(querying);
@@ -309,7 +281,7 @@ asio::awaitable<AddressAnswer> Resolver::addresses(std::string host) {
     if (stopped_) {
         co_return AddressAnswer{.status = DnsStatus::Temporary, .error = "shutting down"};
     }
-    auto querying = on_pool<AddressAnswer>(pool_, [this, host = std::move(host)] {
+    auto querying = net::offload<AddressAnswer>(pool_, [this, host = std::move(host)] {
         return query_addresses(config_, servers_, host);
     });
     co_return co_await std::move(querying);
