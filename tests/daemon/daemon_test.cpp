@@ -4,11 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
 #include <csignal>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace govmail::test {
 namespace {
@@ -113,21 +109,11 @@ TEST(Daemon, ListensAndExitsCleanlyOnSigtermWithConnectionsOpen) {
 
 // Acceptance (issue 2): a port already in use stops govmaild at start with a one-line reason.
 TEST(Daemon, PortInUseExitsNonZeroWithOneLineReason) {
-    int holder = ::socket(AF_INET, SOCK_STREAM, 0);
-    ASSERT_GE(holder, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    address.sin_port = 0;
-    ASSERT_EQ(::bind(holder, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
-    ASSERT_EQ(::listen(holder, 1), 0);
-    socklen_t length = sizeof address;
-    ASSERT_EQ(::getsockname(holder, reinterpret_cast<sockaddr*>(&address), &length), 0);
-    std::uint16_t port = ntohs(address.sin_port);
+    ListeningPort holder;
+    std::uint16_t port = holder.port();
 
     TempDir dir;
     auto result = run({bin("govmaild"), "-c", smtp_only_config(dir, port).string()}, "", 20s);
-    ::close(holder);
     EXPECT_NE(result.status, 0);
     auto reason = result.output.find("govmaild: ");
     ASSERT_NE(reason, std::string::npos) << result.output;

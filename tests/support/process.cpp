@@ -161,15 +161,27 @@ RunResult run(
 }
 
 std::uint16_t free_port() {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    return ListeningPort().port();
+}
+
+ListeningPort::ListeningPort()
+    : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
     socklen_t length = sizeof address;
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(fd);
-    return ntohs(address.sin_port);
+    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+        ::listen(fd_, 1) != 0 ||
+        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        throw std::runtime_error("cannot listen on a free loopback port");
+    }
+    port_ = ntohs(address.sin_port);
+}
+
+ListeningPort::~ListeningPort() {
+    if (fd_ >= 0) {
+        ::close(fd_);
+    }
 }
 
 }  // namespace govmail::test

@@ -69,4 +69,19 @@ RunResult run(
 // A TCP port on 127.0.0.1 that was free a moment ago.
 std::uint16_t free_port();
 
+// A socket listening on a free 127.0.0.1 port until destroyed: a port that is in use.
+class ListeningPort {
+public:
+    ListeningPort();
+    ~ListeningPort();
+    ListeningPort(const ListeningPort&) = delete;
+    ListeningPort& operator=(const ListeningPort&) = delete;
+
+    std::uint16_t port() const { return port_; }
+
+private:
+    int fd_ = -1;
+    std::uint16_t port_ = 0;
+};
+
 }  // namespace govmail::test
