@@ -1,5 +1,6 @@
 #include "core/tls.hpp"
 
+#include "core/net/tls13_records.hpp"
 #include "core/openssl.hpp"
 
 #include <openssl/ec.h>
@@ -166,6 +167,7 @@ Result<std::shared_ptr<Context>> make_server_context(const CertificateFiles& fil
         return Error{ssl::last_error("the TLS private key does not match the certificate")};
     }
     SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_SERVER);
+    net::Tls13Handoff::enable(ctx);
     static const unsigned char kSessionContext[] = "govmail";
     SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
     return context;

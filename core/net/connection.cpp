@@ -70,6 +70,9 @@ std::string Connection::tls_description() const {
     if (!tls_ready_) {
         return {};
     }
+    if (records_) {
+        return "TLSv1.3 " + std::string(to_string(records_->suite()));
+    }
     return std::string(SSL_get_version(ssl_)) + " " + SSL_get_cipher_name(ssl_);
 }
 
@@ -152,6 +155,27 @@ asio::awaitable<bool> Connection::fill(Wait wait) {
     reading_ = true;
     bool ok = false;
     for (;;) {
+        if (records_) {
+            Opening opening = open_records();
+            if (opening != Opening::NeedMore) {
+                ok = opening == Opening::Produced;
+                break;
+            }
+            std::size_t n = 0;
+            if (!read_socket(sealed_input_.prepare(kReadChunk), n)) {
+                break;
+            }
+            sealed_input_.commit(n);
+            if (n > 0) {
+                continue;
+            }
+            sealed_input_.release_if_empty();
+            input_.release_if_empty();
+            if (!co_await wait_for(Readiness::Read)) {
+                break;
+            }
+            continue;
+        }
         std::span<char> space = input_.prepare(kReadChunk);
         std::size_t n = 0;
         Readiness need = Readiness::Read;
@@ -171,17 +195,8 @@ asio::awaitable<bool> Connection::fill(Wait wait) {
                 need = error == SSL_ERROR_WANT_WRITE ? Readiness::Write : Readiness::Read;
                 n = 0;
             }
-        } else {
-            error_code ec;
-            n = socket_.read_some(asio::buffer(space.data(), space.size()), ec);
-            if (ec == asio::error::eof) {
-                reason_ = CloseReason::Eof;
-                break;
-            }
-            if (ec && !would_block(ec)) {
-                reason_ = CloseReason::Error;
-                break;
-            }
+        } else if (!read_socket(space, n)) {
+            break;
         }
         if (n > 0) {
             input_.commit(n);
@@ -201,6 +216,55 @@ asio::awaitable<bool> Connection::fill(Wait wait) {
     co_return ok;
 }
 
+bool Connection::read_socket(std::span<char> space, std::size_t& n) {
+    error_code ec;
+    n = socket_.read_some(asio::buffer(space.data(), space.size()), ec);
+    if (ec == asio::error::eof) {
+        reason_ = CloseReason::Eof;
+        return false;
+    }
+    if (ec && !would_block(ec)) {
+        reason_ = CloseReason::Error;
+        return false;
+    }
+    return true;
+}
+
+Connection::Opening Connection::open_records() {
+    bool produced = false;
+    for (;;) {
+        std::span<char> space = input_.prepare(Tls13Records::kMaxPlaintext);
+        auto opened = records_->open(sealed_input_.data(), space);
+        switch (opened.status) {
+            case Tls13Records::Status::NeedMore:
+                return produced ? Opening::Produced : Opening::NeedMore;
+            case Tls13Records::Status::Opened:
+                sealed_input_.consume(opened.consumed);
+                input_.commit(opened.plaintext);
+                produced = produced || opened.plaintext > 0;
+                break;
+            case Tls13Records::Status::Closed:
+                sealed_input_.consume(opened.consumed);
+                reason_ = CloseReason::Eof;
+                return produced ? Opening::Produced : Opening::Ended;
+            case Tls13Records::Status::Failed: {
+                std::string alert;
+                records_->seal_failure_alert(alert);
+                error_code ec;
+                socket_.write_some(asio::buffer(alert), ec);  // one try: we are leaving
+                reason_ = CloseReason::Error;
+                log::debug(
+                    "tls.error",
+                    {{"conn", id_},
+                     {"peer", peer_.address().to_string()},
+                     {"detail", records_->failure()}}
+                );
+                return Opening::Ended;
+            }
+        }
+    }
+}
+
 asio::awaitable<bool> Connection::write(std::string_view bytes) {
     auto writable = [this] {
         return reason_ == CloseReason::Open || reason_ == CloseReason::Shutdown ||
@@ -213,6 +277,13 @@ asio::awaitable<bool> Connection::write(std::string_view bytes) {
     const bool reading = reading_;
     const auto read_deadline = deadline_;
     const auto read_expiry = on_expiry_;
+    std::string sealed;
+    if (records_) {
+        if (!records_->seal(bytes, sealed)) {
+            co_return fail_tls(records_->failure());
+        }
+        bytes = sealed;
+    }
     arm(timeouts_.command, CloseReason::CommandTimeout);
     bool ok = true;
     while (!bytes.empty()) {
@@ -265,6 +336,13 @@ asio::awaitable<bool> Connection::handshake(bool server) {
         if (result == 1) {
             tls_ready_ = true;
             ok = true;
+            if (handoff_) {
+                records_ = handoff_->take_over(ssl_);
+                if (records_) {
+                    SSL_free(ssl_);
+                    ssl_ = nullptr;
+                }
+            }
             break;
         }
         int error = SSL_get_error(ssl_, result);
@@ -276,12 +354,13 @@ asio::awaitable<bool> Connection::handshake(bool server) {
             break;
         }
     }
+    handoff_.reset();
     disarm();
     co_return ok;
 }
 
-bool Connection::attach_tls(tls::Context& context) {
-    if (ssl_ != nullptr || reason_ != CloseReason::Open) {
+bool Connection::attach_tls(tls::Context& context, bool server) {
+    if (ssl_ != nullptr || tls_ready_ || reason_ != CloseReason::Open) {
         return false;
     }
     input_.clear();
@@ -295,11 +374,15 @@ bool Connection::attach_tls(tls::Context& context) {
         SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
             SSL_MODE_RELEASE_BUFFERS
     );
+    if (server) {
+        handoff_ = std::make_unique<Tls13Handoff>();
+        handoff_->attach(ssl_);
+    }
     return true;
 }
 
 asio::awaitable<bool> Connection::accept_tls(tls::Context& context) {
-    if (!attach_tls(context)) {
+    if (!attach_tls(context, true)) {
         co_return false;
     }
     SSL_set_accept_state(ssl_);
@@ -307,7 +390,7 @@ asio::awaitable<bool> Connection::accept_tls(tls::Context& context) {
 }
 
 asio::awaitable<bool> Connection::connect_tls(tls::Context& context, std::string server_name) {
-    if (!attach_tls(context)) {
+    if (!attach_tls(context, false)) {
         co_return false;
     }
     error_code ec;
@@ -327,8 +410,15 @@ void Connection::close() {
     }
     if (tls_ready_ && (reason_ == CloseReason::Open || reason_ == CloseReason::Shutdown ||
                        reason_ == CloseReason::Eof || reason_ == CloseReason::IdleTimeout)) {
-        ERR_clear_error();
-        SSL_shutdown(ssl_);  // one non-blocking attempt to send close_notify
+        if (records_) {
+            std::string alert;
+            records_->seal_close_notify(alert);
+            error_code ec;
+            socket_.write_some(asio::buffer(alert), ec);  // one non-blocking attempt
+        } else {
+            ERR_clear_error();
+            SSL_shutdown(ssl_);  // one non-blocking attempt to send close_notify
+        }
     }
     reason_ = CloseReason::Closed;
     error_code ec;
@@ -337,6 +427,8 @@ void Connection::close() {
     timer_.cancel();
     input_.clear();
     input_.release_if_empty();
+    sealed_input_.clear();
+    sealed_input_.release_if_empty();
 }
 
 void Connection::request_shutdown() {

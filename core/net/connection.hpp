@@ -8,8 +8,10 @@
 // connection reports CloseReason::IdleTimeout or CommandTimeout.
 //
 // TLS is OpenSSL driven directly over the non-blocking socket (SSL_set_fd), not asio::ssl: the
-// only buffers an idle TLS connection holds are OpenSSL's, which SSL_MODE_RELEASE_BUFFERS frees,
-// so thousands of idle IMAP connections stay small. start_tls() discards any input buffered before
+// only buffers an idle TLS connection holds are OpenSSL's, which SSL_MODE_RELEASE_BUFFERS frees.
+// A server connection that negotiated TLS 1.3 then hands its records over to Tls13Records and
+// frees the SSL object (see tls13_records.hpp), so thousands of idle IMAP connections stay
+// small. start_tls() discards any input buffered before
 // the handshake: a client must not pipeline commands behind STARTTLS, and bytes injected in
 // plaintext before the handshake must never be executed as if they came over TLS
 // (RFC 3207 4.2, RFC 2595 3.1; CVE-2011-0411).
@@ -20,6 +22,7 @@
 
 #include "core/net/asio.hpp"
 #include "core/net/input_buffer.hpp"
+#include "core/net/tls13_records.hpp"
 #include "core/tls.hpp"
 
 #include <atomic>
@@ -113,6 +116,7 @@ private:
     Connection(tcp::socket socket, std::uint64_t id, Timeouts timeouts);
 
     enum class Readiness { Read, Write };
+    enum class Opening { Produced, NeedMore, Ended };
 
     void arm(std::chrono::milliseconds timeout, CloseReason on_expiry);
     void disarm();
@@ -120,9 +124,14 @@ private:
     asio::awaitable<bool> wait_for(Readiness readiness);
     // Creates the SSL object over the socket; drops buffered plaintext input (see the header
     // comment on STARTTLS). False when TLS is already on or the connection is over.
-    bool attach_tls(tls::Context& context);
+    bool attach_tls(tls::Context& context, bool server);
     asio::awaitable<bool> handshake(bool server);
     bool fail_tls(std::string_view operation);
+    // Reads what the socket has into `space`. False at end of stream or on an error (reason()
+    // says which); n == 0 when nothing is there yet.
+    bool read_socket(std::span<char> space, std::size_t& n);
+    // Opens the complete TLS 1.3 records in sealed_input_ into input_.
+    Opening open_records();
 
     tcp::socket socket_;
     asio::steady_timer timer_;
@@ -131,7 +140,10 @@ private:
     tcp::endpoint local_;
     Timeouts timeouts_;
     InputBuffer input_;
+    InputBuffer sealed_input_;  // TLS 1.3 records read but not yet opened
     SSL* ssl_ = nullptr;
+    std::unique_ptr<Tls13Handoff> handoff_;  // during a server handshake
+    std::unique_ptr<Tls13Records> records_;  // after it, in place of ssl_
     bool tls_ready_ = false;
     bool waiting_idle_ = false;  // fill(Wait::Idle) in progress: shutdown may interrupt it
     bool reading_ = false;       // any fill() in progress: a concurrent write keeps its deadline

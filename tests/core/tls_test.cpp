@@ -119,5 +119,36 @@ TEST(Tls, ImplicitTlsListenerWithTestClient) {
     EXPECT_FALSE(old.start_tls(TLS1_VERSION, TLS1_1_VERSION));
 }
 
+// A TLS 1.3 server connection continues without OpenSSL after the handshake (Tls13Records):
+// through a real socket, key updates in both directions, lines spanning several records and the
+// closing alert must all reach OpenSSL's client intact.
+TEST(Tls, Tls13ConnectionSurvivesKeyUpdatesAndClosesWithCloseNotify) {
+    TempDir dir;
+    EchoServer echo(test_config(dir.path()), /*implicit_tls=*/true);
+    TestClient client;
+    ASSERT_TRUE(client.connect(echo.port()));
+    ASSERT_TRUE(client.start_tls());
+    EXPECT_EQ(client.read_line(), "+OK echo");
+    ASSERT_EQ(client.tls_version(), "TLSv1.3");
+    for (int round = 0; round < 4; ++round) {
+        SCOPED_TRACE(round);
+        ASSERT_TRUE(client.update_keys());
+        std::string line(900 + round, static_cast<char>('a' + round));
+        ASSERT_TRUE(client.send(line + "\r\n"));
+        EXPECT_EQ(client.read_line(), line);
+    }
+    std::string pipelined;
+    for (int i = 0; i < 50; ++i) {
+        pipelined += "line " + std::to_string(i) + "\r\n";
+    }
+    ASSERT_TRUE(client.send(pipelined));
+    for (int i = 0; i < 50; ++i) {
+        EXPECT_EQ(client.read_line(), "line " + std::to_string(i));
+    }
+    client.send("QUIT\r\n");
+    EXPECT_EQ(client.read_line(), "+BYE");
+    EXPECT_TRUE(client.wait_closed());
+}
+
 }  // namespace
 }  // namespace govmail::test

@@ -214,6 +214,10 @@ bool TestClient::wait_closed(std::chrono::milliseconds timeout) {
     }
 }
 
+bool TestClient::update_keys() {
+    return ssl_ != nullptr && SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED) == 1;
+}
+
 std::string TestClient::tls_version() const {
     return ssl_ ? SSL_get_version(ssl_) : "";
 }

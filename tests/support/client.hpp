@@ -52,6 +52,9 @@ public:
     // True when the server closes the connection within `timeout` (any unread data is drained).
     bool wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5));
 
+    // TLS 1.3: asks the server to renew its keys, and renews ours, with the next send().
+    bool update_keys();
+
     std::string tls_version() const;
     std::string tls_cipher() const;
 
