@@ -20,19 +20,6 @@ bool has_8bit(std::string_view s) {
     });
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 // RFC 2231 4: charset'language'%XX-encoded octets (the joined value of "name*").
 std::string decode_extended_value(std::string_view value) {
     std::string_view charset;
@@ -45,11 +32,11 @@ std::string decode_extended_value(std::string_view value) {
     std::string octets;
     octets.reserve(value.size());
     for (std::size_t i = 0; i < value.size(); ++i) {
-        if (value[i] == '%' && i + 2 < value.size() && hex_value(value[i + 1]) >= 0 &&
-            hex_value(value[i + 2]) >= 0) {
-            octets.push_back(
-                static_cast<char>(hex_value(value[i + 1]) * 16 + hex_value(value[i + 2]))
-            );
+        if (value[i] == '%' && i + 2 < value.size() && text::hex_value(value[i + 1]) >= 0 &&
+            text::hex_value(value[i + 2]) >= 0) {
+            octets.push_back(static_cast<char>(
+                text::hex_value(value[i + 1]) * 16 + text::hex_value(value[i + 2])
+            ));
             i += 2;
         } else {
             octets.push_back(value[i]);

@@ -1,5 +1,6 @@
 #include "store/types.hpp"
 
+#include "core/text/text.hpp"
 #include "store/error.hpp"
 
 #include <openssl/evp.h>
@@ -30,19 +31,6 @@ bool iequals(std::string_view a, std::string_view b) {
         return std::tolower(static_cast<unsigned char>(x)) ==
                std::tolower(static_cast<unsigned char>(y));
     });
-}
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 }  // namespace
@@ -82,8 +70,8 @@ std::optional<BlobHash> BlobHash::from_hex(std::string_view hex) {
         return std::nullopt;
     }
     for (std::size_t i = 0; i < hash.bytes.size(); ++i) {
-        int high = hex_digit(hex[2 * i]);
-        int low = hex_digit(hex[2 * i + 1]);
+        int high = text::hex_value(hex[2 * i]);
+        int low = text::hex_value(hex[2 * i + 1]);
         if (high < 0 || low < 0) {
             return std::nullopt;
         }

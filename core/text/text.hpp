@@ -46,6 +46,20 @@ inline constexpr char32_t kInvalidCodePoint = 0xFFFFFFFF;
 // Appends `c` (a Unicode scalar value) in UTF-8.
 void append_utf8(std::string& out, char32_t c);
 
+// The value of a hexadecimal digit of either case, or -1.
+constexpr int hex_value(char c) {
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
 // Unicode Normalization Form C (canonical composition). Text decoded from windows-1258 or typed
 // with decomposed Vietnamese tone marks becomes the same bytes as precomposed text, so it compares,
 // searches and displays alike.
