@@ -1,11 +1,10 @@
 #include "cli/demo_mail.hpp"
 
 #include "cli/context.hpp"
+#include "core/text/base64.hpp"
 #include "directory/schema.hpp"
 #include "mime/analyze.hpp"
 #include "store/operations.hpp"
-
-#include <openssl/evp.h>
 
 #include <array>
 #include <map>
@@ -19,17 +18,6 @@ namespace {
 using namespace std::chrono;
 
 constexpr std::string_view kCrlf = "\r\n";
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    int written = EVP_EncodeBlock(
-        reinterpret_cast<unsigned char*>(out.data()),
-        reinterpret_cast<const unsigned char*>(bytes.data()),
-        static_cast<int>(bytes.size())
-    );
-    out.resize(static_cast<std::size_t>(written));
-    return out;
-}
 
 bool is_plain_ascii(std::string_view text) {
     for (char c : text) {
@@ -56,7 +44,7 @@ std::string encoded_words(std::string_view utf8) {
         if (!out.empty()) {
             out += "\r\n ";
         }
-        out += "=?UTF-8?B?" + base64(utf8.substr(0, take)) + "?=";
+        out += "=?UTF-8?B?" + text::encode_base64(utf8.substr(0, take)) + "?=";
         utf8.remove_prefix(take);
     }
     return out;
@@ -132,7 +120,7 @@ std::string body_lines(std::string_view text) {
 }
 
 std::string base64_lines(std::string_view bytes) {
-    std::string encoded = base64(bytes);
+    std::string encoded = text::encode_base64(bytes);
     std::string out;
     for (std::size_t i = 0; i < encoded.size(); i += 76) {
         out += encoded.substr(i, 76);

@@ -1,6 +1,6 @@
 #pragma once
 // SASL pieces of IMAP authentication (RFC 9051 6.2.2, SASL-IR RFC 4959, PLAIN RFC 4616):
-// BASE64 as the protocol uses it, the client's continuation lines, and the PLAIN message.
+// the client's continuation lines (BASE64, core/text/base64.hpp) and the PLAIN message.
 //
 //     auto response = parse_sasl_response(line.text);     // after "+ " and Framer::expect_line()
 //     if (response.cancelled) reply(tag, "BAD", "Authentication cancelled");
@@ -13,12 +13,6 @@
 #include <string_view>
 
 namespace govmail::imap {
-
-// RFC 4648 4 BASE64 with padding; nullopt for anything else (bad characters, missing or
-// misplaced padding, non-zero pad bits).
-std::optional<std::string> decode_base64(std::string_view text);
-
-std::string encode_base64(std::string_view bytes);
 
 struct SaslResponse {
     bool cancelled = false;           // the client sent "*" (RFC 9051 6.2.2)

@@ -3,6 +3,7 @@
 // a locked account get the same answer after the same work (directory::Directory::authenticate).
 
 #include "core/log.hpp"
+#include "core/text/base64.hpp"
 #include "imap/detail/session_state.hpp"
 #include "imap/sasl.hpp"
 
@@ -27,7 +28,7 @@ asio::awaitable<void> Session::cmd_authenticate(TaggedCommand& command) {
         throw no("PRIVACYREQUIRED", "Use STARTTLS before AUTHENTICATE");
     }
     if (auth.initial_response) {
-        co_await sasl_response(encode_base64(*auth.initial_response));
+        co_await sasl_response(text::encode_base64(*auth.initial_response));
         co_return;
     }
     // RFC 9051 6.2.2: an empty challenge, then the client's BASE64 line.

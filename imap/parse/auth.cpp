@@ -1,5 +1,6 @@
 // LOGIN (RFC 9051 6.2.3) and AUTHENTICATE (RFC 9051 6.2.2, SASL-IR RFC 4959 3).
 
+#include "core/text/base64.hpp"
 #include "imap/detail/parsers.hpp"
 #include "imap/sasl.hpp"
 
@@ -24,7 +25,7 @@ Command parse_authenticate(Reader& r, bool /*uid*/) {
         if (response == "=") {
             auth.initial_response.emplace();
         } else if (r.ok()) {
-            auth.initial_response = decode_base64(response);
+            auth.initial_response = text::decode_base64(response);
             if (!auth.initial_response) {
                 r.fail("initial response is not valid BASE64");
             }

@@ -3,7 +3,7 @@
 // inside the TLS session.
 
 #include "core/log.hpp"
-#include "smtp/detail/base64.hpp"
+#include "core/text/base64.hpp"
 #include "smtp/session.hpp"
 
 namespace govmail::smtp {
@@ -61,7 +61,7 @@ asio::awaitable<void> Session::sasl_response(std::string_view base64) {
     const Sasl stage = sasl_;
     sasl_ = Sasl::None;
     input_ = Input::Line;
-    auto decoded = detail::decode_base64(base64);
+    auto decoded = text::decode_base64(base64);
     if (!decoded) {
         sasl_user_.clear();
         fail(Errc::BadBase64);  // RFC 4954 4

@@ -8,6 +8,7 @@
 //
 // Seeds: the C: lines of tests/transcripts/imap/**/*.txt joined with CRLF make a good corpus.
 
+#include "core/text/base64.hpp"
 #include "imap/command.hpp"
 #include "imap/datetime.hpp"
 #include "imap/framer.hpp"
@@ -67,8 +68,8 @@ void fuzz_small_parsers(std::string_view text) {
     }
     static_cast<void>(parse_date(text));
 
-    if (auto bytes = decode_base64(text)) {
-        check(encode_base64(*bytes) == text);
+    if (auto bytes = govmail::text::decode_base64(text)) {
+        check(govmail::text::encode_base64(*bytes) == text);
     }
     static_cast<void>(parse_plain(text));
 }

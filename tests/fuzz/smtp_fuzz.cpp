@@ -11,8 +11,8 @@
 // holds more than one line of input, a delivered message is never over the size limit.
 
 #include "core/log.hpp"
+#include "core/text/base64.hpp"
 #include "smtp/command.hpp"
-#include "smtp/detail/base64.hpp"
 #include "smtp/framer.hpp"
 #include "smtp/session.hpp"
 
@@ -137,7 +137,7 @@ void parse_lines(std::string_view input) {
         (void)parse_path(line, PathKind::Reverse);
         (void)parse_path(line, PathKind::Forward);
         (void)parse_mailbox(line);
-        (void)detail::decode_base64(line);
+        (void)text::decode_base64(line);
         if (end == std::string_view::npos) {
             break;
         }

@@ -1,35 +1,9 @@
-#include "smtp/detail/base64.hpp"
 #include "smtp/detail/received_counter.hpp"
 
 #include <gtest/gtest.h>
 
 namespace govmail::smtp::detail {
 namespace {
-
-TEST(Base64, DecodesStrictly) {
-    using namespace std::string_literals;
-    EXPECT_EQ(decode_base64(""), "");
-    EXPECT_EQ(decode_base64("AGFsaWNlAGFsaWNlLXB3"), "\0alice\0alice-pw"s);
-    EXPECT_EQ(decode_base64("VXNlcm5hbWU6"), "Username:");
-    EXPECT_EQ(decode_base64("YQ=="), "a");
-    EXPECT_EQ(decode_base64("YWI="), "ab");
-    EXPECT_FALSE(decode_base64("YQ"));        // not padded
-    EXPECT_FALSE(decode_base64("Y==="));      // too much padding
-    EXPECT_FALSE(decode_base64("YQ==YQ=="));  // data after padding
-    EXPECT_FALSE(decode_base64("YW=i"));
-    EXPECT_FALSE(decode_base64("YW I"));
-    EXPECT_FALSE(decode_base64("YW*i"));
-    EXPECT_FALSE(decode_base64("*"));
-}
-
-TEST(Base64, RoundTrips) {
-    std::string bytes;
-    for (int i = 0; i < 300; ++i) {
-        bytes += static_cast<char>(i * 7);
-        EXPECT_EQ(decode_base64(encode_base64(bytes)), bytes);
-    }
-    EXPECT_EQ(encode_base64("Password:"), "UGFzc3dvcmQ6");
-}
 
 std::size_t count_in_pieces(std::string_view message, std::size_t split) {
     ReceivedCounter counter;

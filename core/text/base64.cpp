@@ -1,9 +1,9 @@
-#include "smtp/detail/base64.hpp"
+#include "core/text/base64.hpp"
 
 #include <array>
 #include <cstdint>
 
-namespace govmail::smtp::detail {
+namespace govmail::text {
 namespace {
 
 constexpr std::string_view kAlphabet =
@@ -35,15 +35,20 @@ std::optional<std::string> decode_base64(std::string_view text) {
         std::uint32_t group = 0;
         int padding = 0;
         for (std::size_t j = 0; j < 4; ++j) {
-            char c = text[i + j];
+            const char c = text[i + j];
             std::int8_t value = kValues[static_cast<unsigned char>(c)];
-            if (c == '=' && last && j >= 2) {
+            // "=" only at the end of the last quantum, after at least two characters.
+            if (c == '=' && last && j >= 2 && (j == 3 || text[i + 3] == '=')) {
                 ++padding;
                 value = 0;
             } else if (value < 0 || padding > 0) {
                 return std::nullopt;  // outside the alphabet, or data after padding
             }
             group = (group << 6) | static_cast<std::uint32_t>(value);
+        }
+        // RFC 4648 3.5: pad bits must be zero for the encoding to be canonical.
+        if ((padding == 1 && (group & 0xff) != 0) || (padding == 2 && (group & 0xffff) != 0)) {
+            return std::nullopt;
         }
         out += static_cast<char>((group >> 16) & 0xff);
         if (padding < 2) {
@@ -60,7 +65,7 @@ std::string encode_base64(std::string_view bytes) {
     std::string out;
     out.reserve((bytes.size() + 2) / 3 * 4);
     for (std::size_t i = 0; i < bytes.size(); i += 3) {
-        std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
+        const std::size_t n = std::min<std::size_t>(3, bytes.size() - i);
         std::uint32_t group = 0;
         for (std::size_t j = 0; j < 3; ++j) {
             group <<= 8;
@@ -75,4 +80,4 @@ std::string encode_base64(std::string_view bytes) {
     return out;
 }
 
-}  // namespace govmail::smtp::detail
+}  // namespace govmail::text
