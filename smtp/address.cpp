@@ -1,5 +1,7 @@
 #include "smtp/address.hpp"
 
+#include "core/text/text.hpp"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <array>
@@ -425,53 +427,11 @@ boost::system::result<Mailbox, AddressError> parse_mailbox(std::string_view text
 }
 
 std::size_t utf8_sequence(std::string_view text) noexcept {
-    if (text.empty()) {
+    if (text.empty() || !non_ascii(text[0])) {
         return 0;
     }
-    auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-    unsigned char lead = byte(0);
-    std::size_t length = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xbf;
-    // RFC 3629 4: the second byte's range excludes overlong forms, surrogates and > U+10FFFF.
-    if (lead >= 0xc2 && lead <= 0xdf) {
-        length = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-        length = 3;
-        low = lead == 0xe0 ? 0xa0 : 0x80;
-        high = lead == 0xed ? 0x9f : 0xbf;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-        length = 4;
-        low = lead == 0xf0 ? 0x90 : 0x80;
-        high = lead == 0xf4 ? 0x8f : 0xbf;
-    } else {
-        return 0;
-    }
-    if (text.size() < length || byte(1) < low || byte(1) > high) {
-        return 0;
-    }
-    for (std::size_t i = 2; i < length; ++i) {
-        if ((byte(i) & 0xc0) != 0x80) {
-            return 0;
-        }
-    }
-    return length;
-}
-
-bool valid_utf8(std::string_view text) noexcept {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        if (!non_ascii(text[i])) {
-            ++i;
-            continue;
-        }
-        std::size_t n = utf8_sequence(text.substr(i));
-        if (n == 0) {
-            return false;
-        }
-        i += n;
-    }
-    return true;
+    std::size_t pos = 0;
+    return text::decode_utf8(text, pos) == text::kInvalidCodePoint ? 0 : pos;
 }
 
 }  // namespace govmail::smtp

@@ -93,7 +93,4 @@ boost::system::result<Mailbox, AddressError> parse_mailbox(std::string_view text
 // (2 to 4), or 0 when it is not one (bad lead byte, truncated, overlong, surrogate, > U+10FFFF).
 std::size_t utf8_sequence(std::string_view text) noexcept;
 
-// True when `text` is well-formed UTF-8 (ASCII included).
-bool valid_utf8(std::string_view text) noexcept;
-
 }  // namespace govmail::smtp

@@ -1,5 +1,7 @@
 #include "smtp/command.hpp"
 
+#include "core/text/text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -175,7 +177,7 @@ std::optional<Param> split_param(std::string_view text) {
                 return std::nullopt;
             }
         }
-        if (!valid_utf8(value)) {
+        if (!text::is_valid_utf8(value)) {
             return std::nullopt;
         }
         param.value = value;
@@ -388,7 +390,8 @@ Parsed hello(Verb verb, std::string_view args) {
             Errc::SyntaxError, verb, "syntax: " + std::string(to_string(verb)) + " domain"
         );
     }
-    if (args.find(' ') != std::string_view::npos || has_control(args) || !valid_utf8(args)) {
+    if (args.find(' ') != std::string_view::npos || has_control(args) ||
+        !text::is_valid_utf8(args)) {
         return error(Errc::BadArguments, verb, "expected one domain or address literal");
     }
     if (verb == Verb::Helo) {

@@ -1,5 +1,6 @@
 #include "smtp/queue/dsn.hpp"
 
+#include "core/text/text.hpp"
 #include "smtp/address.hpp"
 #include "smtp/delivery/trace.hpp"
 
@@ -45,7 +46,7 @@ std::string_view header_of(std::string_view message) {
 
 std::string address_field(std::string_view address) {
     // RFC 6533 3: a UTF-8 address is typed "utf-8"; RFC 3464 2.3.2 "rfc822" otherwise.
-    return (valid_utf8(address) && has_eight_bit(address) ? "utf-8; " : "rfc822; ") +
+    return (text::is_valid_utf8(address) && has_eight_bit(address) ? "utf-8; " : "rfc822; ") +
            field_text(address);
 }
 
