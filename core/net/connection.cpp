@@ -61,6 +61,7 @@ Connection::Connection(tcp::socket socket, std::uint64_t id, Timeouts timeouts)
 }
 
 Connection::~Connection() {
+    handoff_.reset();  // it points into ssl_
     if (ssl_ != nullptr) {
         SSL_free(ssl_);
     }
@@ -337,7 +338,7 @@ asio::awaitable<bool> Connection::handshake(bool server) {
             tls_ready_ = true;
             ok = true;
             if (handoff_) {
-                records_ = handoff_->take_over(ssl_);
+                records_ = handoff_->take_over();
                 if (records_) {
                     SSL_free(ssl_);
                     ssl_ = nullptr;

@@ -451,14 +451,27 @@ void Tls13Handoff::enable(SSL_CTX* context) {
 }
 
 Tls13Handoff::~Tls13Handoff() {
+    detach();
     OPENSSL_cleanse(client_secret_.data(), client_secret_.size());
     OPENSSL_cleanse(server_secret_.data(), server_secret_.size());
 }
 
 void Tls13Handoff::attach(SSL* ssl) {
+    detach();
+    ssl_ = ssl;
     SSL_set_ex_data(ssl, handoff_index(), this);
     SSL_set_msg_callback(ssl, &Tls13Handoff::on_message);
     SSL_set_msg_callback_arg(ssl, this);
+}
+
+void Tls13Handoff::detach() {
+    if (ssl_ == nullptr) {
+        return;
+    }
+    SSL_set_ex_data(ssl_, handoff_index(), nullptr);
+    SSL_set_msg_callback(ssl_, nullptr);
+    SSL_set_msg_callback_arg(ssl_, nullptr);
+    ssl_ = nullptr;
 }
 
 void Tls13Handoff::on_key_log(const SSL* ssl, const char* line) {
@@ -494,9 +507,11 @@ void Tls13Handoff::on_message(
     }
 }
 
-std::unique_ptr<Tls13Records> Tls13Handoff::take_over(SSL* ssl) {
-    if (SSL_version(ssl) != TLS1_3_VERSION || SSL_has_pending(ssl) == 1 || client_secret_.empty() ||
-        server_secret_.empty()) {
+std::unique_ptr<Tls13Records> Tls13Handoff::take_over() {
+    SSL* ssl = ssl_;
+    detach();
+    if (ssl == nullptr || SSL_version(ssl) != TLS1_3_VERSION || SSL_has_pending(ssl) == 1 ||
+        client_secret_.empty() || server_secret_.empty()) {
         return nullptr;
     }
     const SSL_CIPHER* negotiated = SSL_get_current_cipher(ssl);

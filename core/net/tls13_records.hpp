@@ -127,19 +127,21 @@ private:
 class Tls13Handoff {
 public:
     Tls13Handoff() = default;
-    ~Tls13Handoff();  // wipes the secrets
+    ~Tls13Handoff();  // detaches and wipes the secrets
     Tls13Handoff(const Tls13Handoff&) = delete;
     Tls13Handoff& operator=(const Tls13Handoff&) = delete;
 
     // Lets every SSL made from `context` report its secrets to an attached Tls13Handoff.
     static void enable(SSL_CTX* context);
 
-    // Watches `ssl`'s handshake. The Tls13Handoff must outlive the handshake.
+    // Watches `ssl`'s handshake until take_over() or the Tls13Handoff's end, whichever comes
+    // first; `ssl` must live that long.
     void attach(SSL* ssl);
 
     // After a completed server handshake: the record layer to continue with, or nullptr when
     // the connection stays with OpenSSL (TLS 1.2, another suite, bytes OpenSSL still holds).
-    std::unique_ptr<Tls13Records> take_over(SSL* ssl);
+    // Stops watching the SSL, which may be freed afterwards.
+    std::unique_ptr<Tls13Records> take_over();
 
 private:
     static void on_key_log(const SSL* ssl, const char* line);
@@ -153,6 +155,9 @@ private:
         void* self
     );
 
+    void detach();
+
+    SSL* ssl_ = nullptr;
     std::string client_secret_;
     std::string server_secret_;
     std::uint64_t server_records_ = 0;  // written after the server application secret existed

@@ -81,7 +81,7 @@ protected:
             feed(client_in_, drain(server_out_));
         }
         ASSERT_TRUE(server_done && client_done) << ERR_reason_error_string(ERR_get_error());
-        records_ = handoff_->take_over(server_.get());
+        records_ = handoff_->take_over();
         if (records_) {
             // What OpenSSL wrote before the hand-off (session tickets) is already with the
             // client; from here on the SSL object is gone, as in a Connection.
