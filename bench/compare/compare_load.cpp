@@ -15,7 +15,7 @@
 //   compare_load fill    [common] --user 0 --messages 1000
 //   compare_load latency [common] --user 0 --smtp-user 999 --reps 50
 //   compare_load mix     [common] --first 1 --clients 10 --seconds 10
-//   compare_load idle    [common] --connections 1000 --server-pid PID [--settle 5]
+//   compare_load idle    [common] --connections 1000 --server-pid PID [--settle 5] [--warm 4]
 //
 //   common: --users CSV (address,password,... with a header row: govmailctl staff import
 //           --credentials) --smtp-port P --imap-port P [--maildir ROOT] [--limit SECONDS]
@@ -882,6 +882,38 @@ awaitable<void> idle(Context& c) {
     const std::size_t settle = c.options.num("settle", 5);
     auto executor = c.io.get_executor();
     asio::steady_timer timer(c.io);
+    // Warm-up: a few logins at once (then closed) before the baseline, so that what every
+    // server keeps after its first logins (govmail: each hashing thread's 19 MiB Argon2 block in
+    // its malloc arena; Dovecot: its auth process's) is not counted per connection.
+    const std::size_t warm = c.options.num("warm", 4);
+    std::size_t warmed = 0;
+    for (std::size_t i = 0; i < warm; ++i) {
+        asio::co_spawn(
+            c.io,
+            [&, i]() -> awaitable<void> {
+                Imap imap(executor, c.tls);
+                const bool opened = co_await imap.open(c.imap_port);
+                bool in = false;
+                if (opened) {
+                    in = co_await imap.login(c.user(i));
+                }
+                if (!in) {
+                    fail("warm-up login failed");
+                }
+                co_await imap.ok("SELECT INBOX");
+                co_await imap.command("LOGOUT");
+                imap.close();
+                ++warmed;
+            },
+            asio::detached
+        );
+    }
+    while (warmed < warm) {
+        timer.expires_after(10ms);
+        co_await timer.async_wait(kNoThrow);
+    }
+    timer.expires_after(2s);
+    co_await timer.async_wait(kNoThrow);
     std::size_t processes = 0;
     const std::size_t before = tree_pss_kib(server, processes);
     std::printf("# server before: %zu KiB PSS in %zu processes\n", before, processes);
