@@ -651,8 +651,12 @@ void Session::record_reads(std::uint32_t count) {
     });
 }
 
+bool Session::output_full() const {
+    return output_.buffer().size() >= kFlushAt;
+}
+
 asio::awaitable<void> Session::maybe_flush() {
-    if (output_.buffer().size() < kFlushAt) {
+    if (!output_full()) {
         co_return;
     }
     const bool written = co_await output_.flush();

@@ -262,20 +262,29 @@ private:
     std::string normalize_name(std::string_view name) const;
     void record_reads(std::uint32_t count);
     asio::awaitable<void> maybe_flush();
+    // True once a flush's worth of response is buffered.
+    bool output_full() const;
 
     // FETCH (cmd/fetch.cpp): a message's response from item `first_item` on, up to a body that
-    // must be streamed; and the streaming of such a body in pieces.
+    // must be streamed; many whole messages in one read transaction; the rest of a message
+    // whose body is streamed in pieces.
+    struct FetchTarget {
+        std::uint32_t seq = 0;
+        store::Uid uid = 0;
+    };
+    struct FetchBatch;
     FetchOutcome render_message(
         const store::StoreReader& r,
         const FetchPlan& plan,
-        std::uint32_t seq,
-        store::Uid uid,
-        std::size_t first_item
+        FetchTarget target,
+        std::size_t first_item,
+        std::optional<std::vector<std::string>>& keywords
     );
-    FetchOutcome render_guarded(
-        const FetchPlan& plan, std::uint32_t seq, store::Uid uid, std::size_t item
+    FetchOutcome render_guarded(const FetchPlan& plan, FetchTarget target, std::size_t item);
+    FetchBatch render_batch(const FetchPlan& plan, std::span<const FetchTarget> targets);
+    asio::awaitable<bool> stream_message(
+        const FetchPlan& plan, FetchTarget target, FetchOutcome outcome
     );
-    asio::awaitable<bool> fetch_message(const FetchPlan& plan, std::uint32_t seq, store::Uid uid);
     asio::awaitable<void> send_blob(
         store::BlobHash hash, std::uint64_t offset, std::uint64_t length, bool mask_nul
     );

@@ -3,10 +3,10 @@
 //
 // Everything comes from what the store kept at delivery: the message record (flags, size, dates,
 // MODSEQ), the serialized mime::MessageInfo (ENVELOPE, BODYSTRUCTURE and the byte ranges of every
-// part) and ranges of the blob. A message is never parsed again here. Each message is answered
-// from one short read transaction; a body larger than kInlineLiteral is announced in it and then
-// sent kStreamPiece bytes at a time, each piece copied out of its own read transaction and
-// written before the next is read.
+// part) and ranges of the blob. A message is never parsed again here. Messages are answered from
+// short read transactions, as many whole messages in each as make a flush's worth of output; a
+// body larger than kInlineLiteral is announced in it and then sent kStreamPiece bytes at a time,
+// each piece copied out of its own read transaction and written before the next is read.
 
 #include "core/log.hpp"
 #include "imap/detail/session_state.hpp"
@@ -94,6 +94,13 @@ struct Session::FetchOutcome {
     bool skipped = false;  // not changed since CHANGEDSINCE
     std::optional<Stream> stream;
     std::size_t next_item = 0;
+};
+
+// Whole messages rendered in one read transaction.
+struct Session::FetchBatch {
+    std::size_t rendered = 0;               // targets done, the streaming one included
+    bool missing = false;                   // one of them was expunged meanwhile
+    std::optional<FetchOutcome> streaming;  // the last one stopped before a body to stream
 };
 
 asio::awaitable<void> Session::send_blob(
@@ -220,14 +227,21 @@ asio::awaitable<void> Session::cmd_fetch(TaggedCommand& command) {
         }
     }
 
-    std::vector<std::pair<std::uint32_t, store::Uid>> targets;
+    std::vector<FetchTarget> targets;
     selected().map.for_each(uids, [&targets](std::uint32_t seq, store::Uid uid) {
-        targets.emplace_back(seq, uid);
+        targets.push_back({seq, uid});
     });
     bool missing = false;
-    for (const auto& target : targets) {
-        const bool gone = co_await fetch_message(plan, target.first, target.second);
-        missing = missing || gone;
+    std::span<const FetchTarget> rest(targets);
+    while (!rest.empty()) {
+        FetchBatch batch = render_batch(plan, rest);
+        missing = missing || batch.missing;
+        if (batch.streaming) {
+            const FetchTarget streamed = rest[batch.rendered - 1];
+            const bool gone = co_await stream_message(plan, streamed, std::move(*batch.streaming));
+            missing = missing || gone;
+        }
+        rest = rest.subspan(batch.rendered);
         co_await maybe_flush();
     }
     if (missing && !fetch.uid) {
@@ -236,27 +250,61 @@ asio::awaitable<void> Session::cmd_fetch(TaggedCommand& command) {
     }
 }
 
-asio::awaitable<bool> Session::fetch_message(
-    const FetchPlan& plan, std::uint32_t seq, store::Uid uid
+// Per-message read transactions and awaits cost more than rendering FLAGS or an ENVELOPE, so
+// whole messages are rendered together until a flush's worth of output is buffered.
+Session::FetchBatch Session::render_batch(
+    const FetchPlan& plan, std::span<const FetchTarget> targets
 ) {
-    std::size_t item = 0;
-    for (;;) {
-        FetchOutcome outcome = render_guarded(plan, seq, uid, item);
-        if (!outcome.stream) {
-            co_return outcome.missing;
-        }
+    FetchBatch batch;
+    // A failure drops the failing message's response whole; those before it are complete.
+    std::size_t line_start = output_.buffer().size();
+    store::StoreResult<bool> rendered{
+        boost::system::in_place_error, make_error_code(store::Errc::Temporary)};
+    try {
+        rendered = services_.store.read([&](const store::StoreReader& r) {
+            std::optional<std::vector<std::string>> keywords;
+            do {
+                line_start = output_.buffer().size();
+                FetchOutcome outcome =
+                    render_message(r, plan, targets[batch.rendered], 0, keywords);
+                ++batch.rendered;
+                batch.missing = batch.missing || outcome.missing;
+                if (outcome.stream) {
+                    batch.streaming = std::move(outcome);
+                    break;
+                }
+            } while (batch.rendered < targets.size() && !output_full());
+            return true;
+        });
+    } catch (const SessionError&) {
+        output_.buffer().resize(line_start);  // BINARY of an unknown encoding
+        throw;
+    }
+    if (!rendered) {
+        output_.buffer().resize(line_start);
+        throw failure(rendered.error(), Operation::Message);
+    }
+    return batch;
+}
+
+asio::awaitable<bool> Session::stream_message(
+    const FetchPlan& plan, FetchTarget target, FetchOutcome outcome
+) {
+    while (outcome.stream) {
         co_await send_blob(
             outcome.stream->hash,
             outcome.stream->offset,
             outcome.stream->length,
             outcome.stream->mask_nul
         );
-        item = outcome.next_item;
+        outcome = render_guarded(plan, target, outcome.next_item);
     }
+    co_return outcome.missing;
 }
 
+// The rest of a message after a streamed body, in a read transaction of its own.
 Session::FetchOutcome Session::render_guarded(
-    const FetchPlan& plan, std::uint32_t seq, store::Uid uid, std::size_t item
+    const FetchPlan& plan, FetchTarget target, std::size_t item
 ) {
     const std::size_t line_start = output_.buffer().size();
     // A failure before anything of the message was sent drops its response whole; after a
@@ -271,7 +319,8 @@ Session::FetchOutcome Session::render_guarded(
     store::StoreResult<FetchOutcome> outcome = make_error_code(store::Errc::Temporary);
     try {
         outcome = services_.store.read([&](const store::StoreReader& r) {
-            return render_message(r, plan, seq, uid, item);
+            std::optional<std::vector<std::string>> keywords;
+            return render_message(r, plan, target, item, keywords);
         });
     } catch (const SessionError&) {
         rollback();  // BINARY of an unknown encoding
@@ -287,10 +336,11 @@ Session::FetchOutcome Session::render_guarded(
 Session::FetchOutcome Session::render_message(
     const store::StoreReader& r,
     const FetchPlan& plan,
-    std::uint32_t seq,
-    store::Uid uid,
-    std::size_t first_item
+    FetchTarget target,
+    std::size_t first_item,
+    std::optional<std::vector<std::string>>& keywords
 ) {
+    const auto [seq, uid] = target;
     FetchOutcome outcome;
     auto record = r.message(plan.mailbox, uid);
     if (!record) {
@@ -312,7 +362,6 @@ Session::FetchOutcome Session::render_message(
     std::optional<mime::MessageInfoView> view;
     std::optional<mime::MessageInfo> info;
     std::optional<store::BlobView> blob;
-    std::optional<std::vector<std::string>> keywords;
     auto get_view = [&]() -> const mime::MessageInfoView& {
         if (!view) {
             info_bytes = r.message_info(record->blob);

@@ -1,8 +1,9 @@
 // Every session transcript in tests/transcripts/imap/*.txt, twice: against the session core over
 // a real mail store (CoreDriver), and through the coroutine shell over loopback TLS
-// (LoopbackDriver); and the usage hook (activity events for logins and reads).
+// (LoopbackDriver); the usage hook (activity events for logins and reads); FETCH batches.
 
 #include "core/log.hpp"
+#include "tests/imap/messages.hpp"
 #include "tests/imap/session_driver.hpp"
 
 #include <gtest/gtest.h>
@@ -101,6 +102,38 @@ TEST(SessionActivity, LoginsAndReadsAreRecorded) {
     for (const auto& event : events) {
         EXPECT_EQ(event.account_id, alice);
     }
+}
+
+// FETCH renders many messages in one read transaction; a body too large to copy at once is
+// streamed in pieces in the middle of such a batch, and the messages after it must follow it
+// whole and in order.
+TEST(SessionFetch, StreamedBodyInTheMiddleOfABatch) {
+    log::init("error", LogFormat::Text);
+    ImapWorld world;
+    world.append("alice", "INBOX", "simple");
+    world.append("alice", "INBOX", "large");
+    world.append("alice", "INBOX", "vietnamese");
+    CoreDriver driver(world);
+    ASSERT_TRUE(driver.configure({}));
+    driver.open(1);
+    auto say = [&](std::string_view line) {
+        driver.send(1, std::string(line) + "\r\n");
+        std::string out;
+        while (auto more = driver.read(1)) {
+            out += *more;
+        }
+        return out;
+    };
+    ASSERT_NE(say("a1 LOGIN alice@example.gov.vn alice-password").find("a1 OK"), std::string::npos);
+    ASSERT_NE(say("a2 EXAMINE INBOX").find("a2 OK"), std::string::npos);
+    std::string expected;
+    for (auto [seq, name] : {std::pair{1, "simple"}, {2, "large"}, {3, "vietnamese"}}) {
+        const std::string text = test_message(name);
+        expected += "* " + std::to_string(seq) + " FETCH (UID " + std::to_string(seq) +
+                    " BODY[] {" + std::to_string(text.size()) + "}\r\n" + text + ")\r\n";
+    }
+    expected += "a3 OK FETCH completed\r\n";
+    EXPECT_EQ(say("a3 UID FETCH 1:* BODY.PEEK[]"), expected);
 }
 
 TEST(SessionTranscripts, ThereAreTranscripts) {
