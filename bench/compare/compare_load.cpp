@@ -335,12 +335,20 @@ public:
 
     // The next line without CRLF; a literal announced at its end ({n}) is read and skipped, and
     // the line continues after it.
+    // A line already buffered is taken without a read: an asynchronous read that completes at
+    // once still costs a trip through the executor, and a FETCH of 1,000 messages would measure
+    // 1,000 of those on the client.
     awaitable<std::optional<std::string>> line() {
         std::string whole;
         for (;;) {
-            auto [ec, n] = co_await asio::async_read_until(stream_, buffer_, "\r\n", kNoThrow);
-            if (ec) {
-                co_return std::nullopt;
+            std::size_t n = buffered_line();
+            if (n == 0) {
+                auto [ec, read] =
+                    co_await asio::async_read_until(stream_, buffer_, "\r\n", kNoThrow);
+                if (ec) {
+                    co_return std::nullopt;
+                }
+                n = read;
             }
             std::string part(
                 asio::buffers_begin(buffer_.data()), asio::buffers_begin(buffer_.data()) + n - 2
@@ -398,6 +406,15 @@ public:
     }
 
     std::vector<std::string>& untagged() { return untagged_; }
+
+    // Length of the first buffered line with its CRLF, 0 when none is complete yet.
+    std::size_t buffered_line() const {
+        const std::string_view data(
+            static_cast<const char*>(buffer_.data().data()), buffer_.data().size()
+        );
+        const std::size_t crlf = data.find("\r\n");
+        return crlf == std::string_view::npos ? 0 : crlf + 2;
+    }
 
     std::size_t literal_bytes() const { return literal_bytes_; }
 
