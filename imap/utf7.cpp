@@ -1,5 +1,6 @@
 #include "imap/utf7.hpp"
 
+#include "core/text/base64.hpp"
 #include "core/text/text.hpp"
 
 #include <array>
@@ -13,18 +14,7 @@ namespace {
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
 
-constexpr std::array<std::int8_t, 256> make_decode_table() {
-    std::array<std::int8_t, 256> table{};
-    for (auto& entry : table) {
-        entry = -1;
-    }
-    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-        table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-    }
-    return table;
-}
-
-constexpr std::array<std::int8_t, 256> kDecode = make_decode_table();
+constexpr std::array<std::int8_t, 256> kDecode = text::base64_decode_table(kAlphabet);
 
 bool is_direct(char32_t c) {
     return c >= 0x20 && c <= 0x7E;

@@ -9,18 +9,7 @@ namespace {
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-constexpr std::array<std::int8_t, 256> make_table() {
-    std::array<std::int8_t, 256> table{};
-    for (auto& entry : table) {
-        entry = -1;
-    }
-    for (std::size_t i = 0; i < kAlphabet.size(); ++i) {
-        table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
-    }
-    return table;
-}
-
-constexpr std::array<std::int8_t, 256> kValues = make_table();
+constexpr std::array<std::int8_t, 256> kValues = base64_decode_table(kAlphabet);
 
 }  // namespace
 

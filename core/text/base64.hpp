@@ -10,11 +10,27 @@
 //
 // Pure and thread-safe.
 
+#include <array>
+#include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace govmail::text {
+
+// Value of each byte in a 64-character alphabet, -1 for bytes outside it (IMAP's modified
+// BASE64 for mailbox names uses its own alphabet, imap/utf7.cpp).
+constexpr std::array<std::int8_t, 256> base64_decode_table(std::string_view alphabet) {
+    std::array<std::int8_t, 256> table{};
+    for (auto& entry : table) {
+        entry = -1;
+    }
+    for (std::size_t i = 0; i < alphabet.size(); ++i) {
+        table[static_cast<unsigned char>(alphabet[i])] = static_cast<std::int8_t>(i);
+    }
+    return table;
+}
 
 std::optional<std::string> decode_base64(std::string_view text);
 
