@@ -299,7 +299,18 @@ public:
     Imap(asio::any_io_executor executor, ssl::context& tls)
         : stream_(executor, tls) {}
 
-    awaitable<bool> open(std::uint16_t port) {
+    // Connects (TLS), reads the greeting and logs in as `user`: false when any step fails.
+    awaitable<bool> open(std::uint16_t port, const User& user) {
+        const bool connected = co_await connect(port);
+        if (!connected) {
+            co_return false;
+        }
+        const bool in = co_await login(user);
+        co_return in;
+    }
+
+private:
+    awaitable<bool> connect(std::uint16_t port) {
         const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
         auto [ec] = co_await stream_.next_layer().async_connect(endpoint, kNoThrow);
         if (ec) {
@@ -326,6 +337,7 @@ public:
         co_return true;
     }
 
+public:
     awaitable<void> send(std::string text) {
         auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(text), kNoThrow);
         if (ec) {
@@ -647,11 +659,7 @@ awaitable<void> fill(Context& c) {
     const User& u = c.user(c.options.num("user", 0));
     const std::size_t messages = c.options.num("messages", 1000);
     Imap imap(c.io.get_executor(), c.tls);
-    const bool opened = co_await imap.open(c.imap_port);
-    bool in = false;
-    if (opened) {
-        in = co_await imap.login(u);
-    }
+    const bool in = co_await imap.open(c.imap_port, u);
     if (!in) {
         fail("login of " + u.address + " failed");
     }
@@ -680,11 +688,7 @@ awaitable<void> latency(Context& c) {
     for (std::size_t i = 0; i < reps; ++i) {
         Imap imap(executor, c.tls);
         const auto t0 = Clock::now();
-        const bool opened = co_await imap.open(c.imap_port);
-        bool in = false;
-        if (opened) {
-            in = co_await imap.login(u);
-        }
+        const bool in = co_await imap.open(c.imap_port, u);
         login.push_back(ms(Clock::now() - t0));
         if (!in) {
             fail("login failed");
@@ -693,11 +697,7 @@ awaitable<void> latency(Context& c) {
     }
     result("imap_login_ms", median(login));
     Imap imap(executor, c.tls);
-    const bool opened = co_await imap.open(c.imap_port);
-    bool in = false;
-    if (opened) {
-        in = co_await imap.login(u);
-    }
+    const bool in = co_await imap.open(c.imap_port, u);
     if (!in) {
         fail("login failed");
     }
@@ -778,11 +778,7 @@ awaitable<void> mix_client(
     std::mt19937 random(static_cast<unsigned>(std::hash<std::string>{}(u.address)));
     for (std::size_t round = 0; Clock::now() < end; ++round) {
         Imap imap(executor, c.tls);
-        const bool opened = co_await imap.open(c.imap_port);
-        bool in = false;
-        if (opened) {
-            in = co_await imap.login(u);
-        }
+        const bool in = co_await imap.open(c.imap_port, u);
         if (!in) {
             fail("login of " + u.address + " failed");
         }
@@ -909,11 +905,7 @@ awaitable<void> idle(Context& c) {
             c.io,
             [&, i]() -> awaitable<void> {
                 Imap imap(executor, c.tls);
-                const bool opened = co_await imap.open(c.imap_port);
-                bool in = false;
-                if (opened) {
-                    in = co_await imap.login(c.user(i));
-                }
+                const bool in = co_await imap.open(c.imap_port, c.user(i));
                 if (!in) {
                     fail("warm-up login failed");
                 }
@@ -944,11 +936,7 @@ awaitable<void> idle(Context& c) {
         while (next < n) {
             const std::size_t i = next++;
             auto imap = std::make_unique<Imap>(executor, c.tls);
-            const bool opened = co_await imap->open(c.imap_port);
-            bool in = false;
-            if (opened) {
-                in = co_await imap->login(c.user(i));
-            }
+            const bool in = co_await imap->open(c.imap_port, c.user(i));
             if (!in) {
                 fail("idle login " + std::to_string(i) + " failed");
             }
