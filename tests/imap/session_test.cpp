@@ -57,6 +57,16 @@ INSTANTIATE_TEST_SUITE_P(
     Files, SessionTranscript, testing::ValuesIn(list_transcripts(session_transcripts())), test_name
 );
 
+// Sends one command line on connection 1 and returns everything the session answered.
+std::string exchange(CoreDriver& driver, std::string_view line) {
+    driver.send(1, std::string(line) + "\r\n");
+    std::string out;
+    while (auto more = driver.read(1)) {
+        out += *more;
+    }
+    return out;
+}
+
 // The usage hook (issue 6): a login, and each message that becomes \Seen through a non-PEEK
 // FETCH or a STORE, is one activity event for the account; PEEK, already-seen messages, a
 // read-only mailbox and a refused login record nothing.
@@ -70,14 +80,7 @@ TEST(SessionActivity, LoginsAndReadsAreRecorded) {
     CoreDriver driver(world);
     ASSERT_TRUE(driver.configure({}));
     driver.open(1);
-    auto say = [&](std::string_view line) {
-        driver.send(1, std::string(line) + "\r\n");
-        std::string out;
-        while (auto more = driver.read(1)) {
-            out += *more;
-        }
-        return out;
-    };
+    auto say = [&](std::string_view line) { return exchange(driver, line); };
     EXPECT_NE(say("a0 LOGIN alice@example.gov.vn wrong").find("a0 NO"), std::string::npos);
     EXPECT_TRUE(world.activity().events().empty());
     EXPECT_NE(say("a1 LOGIN alice@example.gov.vn alice-password").find("a1 OK"), std::string::npos);
@@ -116,14 +119,7 @@ TEST(SessionFetch, StreamedBodyInTheMiddleOfABatch) {
     CoreDriver driver(world);
     ASSERT_TRUE(driver.configure({}));
     driver.open(1);
-    auto say = [&](std::string_view line) {
-        driver.send(1, std::string(line) + "\r\n");
-        std::string out;
-        while (auto more = driver.read(1)) {
-            out += *more;
-        }
-        return out;
-    };
+    auto say = [&](std::string_view line) { return exchange(driver, line); };
     ASSERT_NE(say("a1 LOGIN alice@example.gov.vn alice-password").find("a1 OK"), std::string::npos);
     ASSERT_NE(say("a2 EXAMINE INBOX").find("a2 OK"), std::string::npos);
     std::string expected;
