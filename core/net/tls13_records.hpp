@@ -37,7 +37,7 @@ std::string_view to_string(Tls13Suite suite);
 
 // One direction's traffic secret and how many records it has protected so far.
 struct Tls13TrafficSecret {
-    std::string secret;  // raw bytes, the hash's length
+    std::string_view secret;  // raw bytes, the hash's length; copied by create()
     std::uint64_t sequence = 0;
 };
 
