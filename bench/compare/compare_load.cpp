@@ -16,6 +16,11 @@
 //   compare_load latency [common] --user 0 --smtp-user 999 --reps 50
 //   compare_load mix     [common] --first 1 --clients 10 --seconds 10
 //   compare_load idle    [common] --connections 1000 --server-pid PID [--settle 5] [--warm 4]
+//                        [--parallel 20] [--min-available-mib 1500] [--open-timeout 60]
+//       opens the connections --parallel at a time and stops opening early (the figures are then
+//       those of the connections made, "RESULT idle_connections" says how many) when the
+//       machine's MemAvailable falls below --min-available-mib or a connection fails or does not
+//       get through LOGIN, SELECT and IDLE within --open-timeout seconds
 //
 //   common: --users CSV (address,password,... with a header row: govmailctl staff import
 //           --credentials) --smtp-port P --imap-port P [--maildir ROOT] [--limit SECONDS]
@@ -339,10 +344,19 @@ private:
 
 public:
     awaitable<void> send(std::string text) {
+        const bool sent = co_await try_send(std::move(text));
+        if (!sent) {
+            fail("IMAP write failed");
+        }
+    }
+
+    // Like send() but false when the write fails (the idle load stops opening connections then).
+    awaitable<bool> try_send(std::string text) {
         auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(text), kNoThrow);
         if (ec) {
-            fail("IMAP write: " + ec.message());
+            std::fprintf(stderr, "compare_load: IMAP write: %s\n", ec.message().c_str());
         }
+        co_return !ec;
     }
 
     // The next line without CRLF; a literal announced at its end ({n}) is read and skipped, and
@@ -397,10 +411,29 @@ public:
     }
 
     awaitable<std::string> tagged(const std::string& tag) {
+        auto status = co_await try_tagged(tag);
+        if (!status) {
+            fail("IMAP connection closed waiting for " + tag);
+        }
+        co_return std::move(*status);
+    }
+
+    // Like command() but std::nullopt when the connection fails.
+    awaitable<std::optional<std::string>> try_command(std::string text) {
+        const std::string tag = "t" + std::to_string(++tag_);
+        const bool sent = co_await try_send(tag + " " + text + "\r\n");
+        if (!sent) {
+            co_return std::nullopt;
+        }
+        auto status = co_await try_tagged(tag);
+        co_return status;
+    }
+
+    awaitable<std::optional<std::string>> try_tagged(const std::string& tag) {
         for (;;) {
             auto got = co_await line();
             if (!got) {
-                fail("IMAP connection closed waiting for " + tag);
+                co_return std::nullopt;
             }
             if (got->starts_with(tag + " ")) {
                 co_return got->substr(tag.size() + 1);
@@ -889,10 +922,32 @@ std::size_t tree_pss_kib(int root, std::size_t& processes) {
     return total;
 }
 
+// MemAvailable of /proc/meminfo in MiB; 0 when it cannot be read.
+std::size_t available_mib() {
+    std::ifstream meminfo("/proc/meminfo");
+    for (std::string line; std::getline(meminfo, line);) {
+        if (line.starts_with("MemAvailable:")) {
+            return std::stoul(line.substr(13)) / 1024;
+        }
+    }
+    return 0;
+}
+
 awaitable<void> idle(Context& c) {
     const std::size_t n = c.options.num("connections", 1000);
     const int server = static_cast<int>(c.options.num("server-pid", 0));
     const std::size_t settle = c.options.num("settle", 5);
+    // Logins in flight: every login hashes on the server either way (Argon2id, ~20 ms of CPU), so
+    // more in flight only lengthen the servers' queues; 20 keep both busy without any login
+    // waiting long enough to time out.
+    const std::size_t parallel = std::max<std::size_t>(1, c.options.num("parallel", 20));
+    // Opening stops (and the figures are those of the connections made so far) when the
+    // machine's MemAvailable drops below this: Dovecot's default mode costs ~2 MiB per
+    // connection, and 10,000 of them would come close to filling 24 GiB.
+    const std::size_t min_available = c.options.num("min-available-mib", 1500);
+    // One connection's connect + TLS + LOGIN + SELECT + IDLE must complete within this, or
+    // opening stops (a server at its process or connection limit may just not answer).
+    const auto open_timeout = std::chrono::seconds(c.options.num("open-timeout", 60));
     auto executor = c.io.get_executor();
     asio::steady_timer timer(c.io);
     // Warm-up: a few logins at once (then closed) before the baseline, so that what every
@@ -925,60 +980,134 @@ awaitable<void> idle(Context& c) {
     co_await timer.async_wait(kNoThrow);
     std::size_t processes = 0;
     const std::size_t before = tree_pss_kib(server, processes);
-    std::printf("# server before: %zu KiB PSS in %zu processes\n", before, processes);
-    std::vector<std::unique_ptr<Imap>> clients(n);
+    std::printf(
+        "# server before: %zu KiB PSS in %zu processes; MemAvailable %zu MiB\n",
+        before,
+        processes,
+        available_mib()
+    );
+    std::vector<std::shared_ptr<Imap>> clients(n);  // null: not opened
     std::vector<long> counts(n, 0);
     std::size_t ready = 0;
+    std::size_t openers = parallel;
+    std::string stopped;  // why opening stopped before n; empty while it goes on
     const auto t0 = Clock::now();
-    // 20 at a time: logins hash on the server either way.
     std::size_t next = 0;
     auto opener = [&]() -> awaitable<void> {
-        while (next < n) {
+        while (next < n && stopped.empty()) {
+            const std::size_t available = available_mib();
+            if (available != 0 && available < min_available) {
+                stopped = "MemAvailable " + std::to_string(available) +
+                          " MiB is below --min-available-mib " + std::to_string(min_available);
+                break;
+            }
             const std::size_t i = next++;
-            auto imap = std::make_unique<Imap>(executor, c.tls);
+            auto imap = std::make_shared<Imap>(executor, c.tls);
+            // The watchdog closes the socket, which ends whatever step is waiting.
+            auto finished = std::make_shared<bool>(false);
+            auto expired = std::make_shared<bool>(false);
+            asio::steady_timer watchdog(executor);
+            watchdog.expires_after(open_timeout);
+            watchdog.async_wait([weak = std::weak_ptr<Imap>(imap),
+                                 finished,
+                                 expired](boost::system::error_code ec) {
+                if (!ec && !*finished) {
+                    *expired = true;
+                    if (auto open = weak.lock()) {
+                        open->close();
+                    }
+                }
+            });
+            std::string failed;
             const bool in = co_await imap->open(c.imap_port, c.user(i));
             if (!in) {
-                fail("idle login " + std::to_string(i) + " failed");
+                failed = "connect, TLS or LOGIN";
+            } else {
+                const auto status = co_await imap->try_command("SELECT INBOX");
+                if (!status || !status->starts_with("OK")) {
+                    failed = "SELECT" + (status ? ": " + *status : std::string());
+                } else {
+                    counts[i] = exists(imap->untagged());
+                    imap->untagged().clear();
+                    std::optional<std::string> cont;
+                    const bool sent = co_await imap->try_send("i IDLE\r\n");
+                    if (sent) {
+                        cont = co_await imap->line();
+                    }
+                    if (!cont || !cont->starts_with("+")) {
+                        failed = "IDLE";
+                    }
+                }
             }
-            co_await imap->ok("SELECT INBOX");
-            counts[i] = exists(imap->untagged());
-            imap->untagged().clear();
-            co_await imap->send("i IDLE\r\n");
-            const auto cont = co_await imap->line();
-            if (!cont || !cont->starts_with("+")) {
-                fail("IDLE refused on connection " + std::to_string(i));
+            *finished = true;
+            watchdog.cancel();
+            if (!failed.empty()) {
+                if (stopped.empty()) {
+                    stopped = "connection " + std::to_string(i) + " failed at " + failed +
+                              (*expired ? " (no answer within --open-timeout)" : "");
+                }
+                imap->close();
+                break;
             }
             clients[i] = std::move(imap);
-            ++ready;
+            if (++ready % 1000 == 0) {
+                std::printf(
+                    "# %zu connections in IDLE after %.1f s; MemAvailable %zu MiB\n",
+                    ready,
+                    ms(Clock::now() - t0) / 1000,
+                    available_mib()
+                );
+                std::fflush(stdout);
+            }
         }
+        --openers;
     };
-    for (int k = 0; k < 20; ++k) {
+    for (std::size_t k = 0; k < parallel; ++k) {
         asio::co_spawn(c.io, opener(), asio::detached);
     }
-    while (ready < n) {
+    while (openers > 0) {
         timer.expires_after(10ms);
         co_await timer.async_wait(kNoThrow);
     }
+    std::vector<std::size_t> open;  // indices of the connections in IDLE
+    for (std::size_t i = 0; i < n; ++i) {
+        if (clients[i]) {
+            open.push_back(i);
+        }
+    }
+    const std::size_t m = open.size();
+    if (!stopped.empty()) {
+        std::printf("# STOPPED opening at %zu of %zu connections: %s\n", m, n, stopped.c_str());
+    }
+    if (m == 0) {
+        fail("no idle connection could be opened");
+    }
     std::printf(
         "# %zu connections in IDLE after %.1f s; settling %zu s\n",
-        n,
+        m,
         ms(Clock::now() - t0) / 1000,
         settle
     );
+    result("idle_connections", static_cast<double>(m));
     timer.expires_after(std::chrono::seconds(settle));
     co_await timer.async_wait(kNoThrow);
     const std::size_t after = tree_pss_kib(server, processes);
-    std::printf("# server after: %zu KiB PSS in %zu processes\n", after, processes);
+    std::printf(
+        "# server after: %zu KiB PSS in %zu processes; MemAvailable %zu MiB\n",
+        after,
+        processes,
+        available_mib()
+    );
     result("idle_server_pss_mib", static_cast<double>(after) / 1024);
     result(
         "idle_kib_per_conn",
-        (static_cast<double>(after) - static_cast<double>(before)) / static_cast<double>(n)
+        (static_cast<double>(after) - static_cast<double>(before)) / static_cast<double>(m)
     );
     // Push: one message to all of them; each connection's time until its EXISTS.
     std::vector<double> seen;
-    std::size_t waiting = n;
+    std::size_t waiting = m;
     const auto sent = Clock::now();
-    for (std::size_t i = 0; i < n; ++i) {
+    for (const std::size_t i : open) {
         asio::co_spawn(
             c.io,
             [&, i]() -> awaitable<void> {
@@ -998,7 +1127,7 @@ awaitable<void> idle(Context& c) {
         );
     }
     std::vector<std::string> rcpts;
-    for (std::size_t i = 0; i < n; ++i) {
+    for (const std::size_t i : open) {
         rcpts.push_back(c.user(i).address);
     }
     Smtp smtp(executor);
@@ -1019,8 +1148,8 @@ awaitable<void> idle(Context& c) {
     std::printf("# push accepted by SMTP after %.1f ms\n", accepted);
     result("push_p50_ms", percentile(seen, 0.5));
     result("push_last_ms", percentile(seen, 1.0));
-    for (auto& client : clients) {
-        client->close();
+    for (const std::size_t i : open) {
+        clients[i]->close();
     }
 }
 
