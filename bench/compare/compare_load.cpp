@@ -332,10 +332,13 @@ private:
     }
 
     awaitable<bool> login(const User& user) {
-        const auto status = co_await command("LOGIN " + user.address + " " + user.password);
-        if (!status.starts_with("OK")) {
+        const auto status = co_await try_command("LOGIN " + user.address + " " + user.password);
+        if (!status || !status->starts_with("OK")) {
             std::fprintf(
-                stderr, "compare_load: LOGIN %s: %s\n", user.address.c_str(), status.c_str()
+                stderr,
+                "compare_load: LOGIN %s: %s\n",
+                user.address.c_str(),
+                status ? status->c_str() : "connection closed"
             );
             co_return false;
         }
